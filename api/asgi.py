@@ -1,0 +1,9 @@
+"""Deployment entry point: `uvicorn api.asgi:app` (settings from the BATTKG_* environment).
+
+Each process is stateless apart from caches keyed by the store's generation, so
+several replicas can serve one store (see docs/operations.md).
+"""
+
+from battkg.web.app import create_app
+
+app = create_app()

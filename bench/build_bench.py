@@ -1,0 +1,123 @@
+"""Foundation figures: full build with ESCO (time per phase), service start time, memory, triples per graph.
+
+    .venv/bin/python bench/build_bench.py [--runs 3]
+
+Prints medians over the runs; nothing is asserted. Needs ../shared/esco (or BATTKG_ESCO_DIR).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from battkg.kg import KnowledgeGraph
+from battkg.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def serve_once(store: Path) -> tuple[float, float]:
+    port = free_port()
+    env = dict(os.environ, BATTKG_STORE=str(store))
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "battkg.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if time.perf_counter() - started > 60:
+                    raise
+                time.sleep(0.02)
+        ready = time.perf_counter() - started
+        for _ in range(50):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5).read()
+        return ready, rss_mib(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    phases: dict[str, list[float]] = {}
+    sizes: dict[str, int] = {}
+    base = Path(tempfile.mkdtemp(prefix="battkg-bench-"))
+    try:
+        for run in range(args.runs):
+            store = base / f"store-{run}"
+            settings = Settings.from_env(dict(os.environ, BATTKG_STORE=str(store)))
+            if settings.esco_dir is None:
+                sys.exit("ESCO is not available: set BATTKG_ESCO_DIR")
+            report = KnowledgeGraph(settings).build(force=True)
+            for phase, secs in report.seconds.items():
+                phases.setdefault(phase, []).append(secs)
+            sizes = report.triples
+        noop = []
+        kg = KnowledgeGraph(Settings.from_env(dict(os.environ, BATTKG_STORE=str(base / "store-0"))))
+        for _ in range(args.runs):
+            t0 = time.perf_counter()
+            assert kg.build().noop
+            noop.append(time.perf_counter() - t0)
+        starts, memory = zip(*(serve_once(base / "store-0") for _ in range(args.runs)), strict=True)
+        print(f"full build with ESCO, median of {args.runs} runs (target: total <= 60 s)")
+        for phase, values in phases.items():
+            print(f"  {phase:<16} {statistics.median(values):8.2f} s")
+        print(f"  {'no-op rebuild':<16} {statistics.median(noop):8.2f} s")
+        print(
+            f"service ready (process start to first 200 on /health): median {statistics.median(starts):.2f} s (target <= 3 s)"
+        )
+        print(
+            f"resident memory while serving: median {statistics.median(memory):.0f} MiB (target <= 1024 MiB)"
+        )
+        print("triples per graph:")
+        for graph, n in sorted(sizes.items()):
+            print(f"  {n:>10,}  {graph}")
+        print(f"  {sum(sizes.values()):>10,}  total")
+        print(json.dumps({"phases_median_s": {k: statistics.median(v) for k, v in phases.items()},
+                          "ready_s": statistics.median(starts), "rss_mib": statistics.median(memory)}))  # fmt: skip
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

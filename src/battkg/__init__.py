@@ -1,0 +1,10 @@
+"""battkg: a knowledge graph of battery-industry roles, skills and training pathways."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("battkg")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0.0.0"
+
+__all__ = ["__version__"]

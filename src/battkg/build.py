@@ -1,0 +1,348 @@
+"""The build: ontology/, data/ and ESCO into the store, one named graph each, then reasoning.
+
+Every input unit (one Turtle file, or the pair of ESCO zips) becomes one named
+graph whose provenance (source files, SHA-256, time of load, triple count) is
+recorded in the meta graph. A build compares the hashes with what the store
+records: unchanged inputs are a no-op; a changed input replaces its own graph
+and re-runs reasoning, which depends on everything. All inputs are parsed
+before the store is touched, and the store is written as a new generation, so
+a bad input leaves the previous store serving as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import InputError
+from .esco import EscoSource, find_esco, read_esco
+from .namespaces import BKG, DCTERMS, PROV, RDF, VOID, XSD, Iris
+from .reasoning import ReasoningReport, infer
+from .settings import Settings
+from .store import GenerationalStore
+
+#: Bump when the build or reasoning changes what it writes for the same inputs.
+BUILD_FORMAT = "1"
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One input unit: the files that make one named graph."""
+
+    graph: str
+    kind: str  # ontology | data | esco
+    files: tuple[Path, ...]
+    sha256: str
+    label: str
+    esco: EscoSource | None = None
+
+
+@dataclass
+class BuildReport:
+    changed: list[str]
+    removed: list[str]
+    unchanged: list[str]
+    version: str
+    generation: str | None
+    seconds: dict[str, float] = field(default_factory=dict)
+    triples: dict[str, int] = field(default_factory=dict)
+    reasoning: ReasoningReport | None = None
+
+    @property
+    def noop(self) -> bool:
+        return not self.changed and not self.removed
+
+
+def _sha256_files(files: tuple[Path, ...], salt: str, root: Path) -> str:
+    digest = hashlib.sha256(salt.encode())
+    for path in files:
+        digest.update(_relative(path, root).encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    return digest.hexdigest()
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def plan(settings: Settings) -> list[Unit]:
+    """The input units of a build, with their hashes."""
+    iris = Iris(settings.base_iri)
+    salt = f"{BUILD_FORMAT}|{settings.base_iri}"
+    units: list[Unit] = []
+    for kind, folder in (("ontology", settings.ontology_dir), ("data", settings.data_dir)):
+        if not folder.is_dir():
+            if kind == "ontology":
+                raise InputError(
+                    f"the ontology folder {folder} is missing",
+                    fix="run from a battkg checkout or set BATTKG_HOME",
+                )
+            continue
+        for path in sorted(folder.rglob("*.ttl")):
+            stem = _relative(path, folder).removesuffix(".ttl").replace("/", "-")
+            graph = iris.ontology_graph(stem) if kind == "ontology" else iris.data_graph(stem)
+            files = (path,)
+            units.append(
+                Unit(
+                    graph,
+                    kind,
+                    files,
+                    _sha256_files(files, salt, settings.home),
+                    _relative(path, settings.home),
+                )
+            )
+    esco = find_esco(settings.esco_dir)
+    if esco is not None:
+        units.append(
+            Unit(iris.esco_graph, "esco", esco.files, f"{salt}|{esco.sha256()}", "ESCO", esco=esco)
+        )
+    return units
+
+
+def read_unit(unit: Unit, iris: Iris) -> Iterator[ox.Quad]:
+    graph = ox.NamedNode(unit.graph)
+    if unit.esco is not None:
+        yield from read_esco(unit.esco, graph)
+        return
+    (path,) = unit.files
+    yield from parse_file(path, graph, iris)
+
+
+def parse_file(
+    path: Path, graph: ox.NamedNode, iris: Iris, fmt: ox.RdfFormat | None = None
+) -> Iterator[ox.Quad]:
+    """The triples of an RDF file, in `graph`, with IRIs moved onto the configured base."""
+    fmt = fmt or ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
+    rebase = iris.rebase if iris.base != Iris().base else None
+    try:
+        for quad in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
+            s, p, o = quad.subject, quad.predicate, quad.object
+            if rebase is not None:
+                s, o = _rebased(s, rebase), _rebased(o, rebase)
+            yield ox.Quad(s, p, o, graph)
+    except SyntaxError as exc:
+        line = f" line {exc.lineno}" if exc.lineno else ""
+        raise InputError(
+            f"{path}:{line.strip() or '?'}: {exc.msg}",
+            fix=f"fix the {fmt.name} syntax at{line} of {path.name}; nothing was stored",
+            details={"file": str(path), "line": exc.lineno, "column": exc.offset},
+        ) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _rebased(term: ox.NamedNode | ox.BlankNode | ox.Literal, rebase: Callable[[str], str]):  # type: ignore[no-untyped-def]
+    return ox.NamedNode(rebase(term.value)) if isinstance(term, ox.NamedNode) else term
+
+
+def recorded_hashes(store: GenerationalStore, iris: Iris) -> dict[str, tuple[str, str]]:
+    """graph IRI -> (kind, sha256) as the current generation records them."""
+    if not store.exists():
+        return {}
+    query = (
+        f"SELECT ?g ?kind ?sha WHERE {{ GRAPH <{iris.meta_graph}> {{ "
+        f"?g <{BKG}graphKind> ?kind ; <{BKG}sha256> ?sha }} }}"
+    )
+    return {s["g"].value: (s["kind"].value, s["sha"].value) for s in store.reader().query(query)}  # type: ignore[union-attr]
+
+
+def build(
+    settings: Settings,
+    store: GenerationalStore,
+    *,
+    force: bool = False,
+    reasoner: str = "reasonable",
+    progress: Progress = lambda _msg: None,
+) -> BuildReport:
+    iris = Iris(settings.base_iri)
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    progress("hashing inputs")
+    units = plan(settings)
+    seconds["plan"] = time.perf_counter() - started
+    recorded = recorded_hashes(store, iris)
+    inferred_sha = _inferred_key(units, reasoner)
+    managed = {g for g, (kind, _) in recorded.items() if kind in ("ontology", "data", "esco")}
+    changed = [u for u in units if force or recorded.get(u.graph, ("", ""))[1] != u.sha256]
+    removed = sorted(managed - {u.graph for u in units})
+    unchanged = [u.graph for u in units if u not in changed]
+    if (
+        not changed
+        and not removed
+        and recorded.get(iris.inferred_graph, ("", ""))[1] == inferred_sha
+    ):
+        progress("store is up to date: nothing to do")
+        return BuildReport(
+            [], [], unchanged, _version(recorded), store.current_generation(), seconds
+        )
+
+    # Parse everything first: a bad input must stop the build before the store is touched.
+    parsed: dict[str, list[ox.Quad]] = {}
+    for unit in changed:
+        t0 = time.perf_counter()
+        progress(f"reading {unit.label}")
+        parsed[unit.graph] = list(read_unit(unit, iris))
+        seconds[f"read {unit.kind}"] = (
+            seconds.get(f"read {unit.kind}", 0.0) + time.perf_counter() - t0
+        )
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    with store.writer() as w:
+        t0 = time.perf_counter()
+        for graph in [*removed, *parsed]:
+            if w.contains_named_graph(ox.NamedNode(graph)):
+                w.remove_graph(ox.NamedNode(graph))
+        for graph, quads in parsed.items():
+            progress(f"storing {len(quads):,} triples in {graph}")
+            w.add_graph(ox.NamedNode(graph))
+            w.bulk_extend(quads)
+        seconds["store"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        progress(f"reasoning ({reasoner})")
+        graphs = [g.value for g in w.named_graphs() if isinstance(g, ox.NamedNode)]
+        local = [
+            ox.NamedNode(g)
+            for g in graphs
+            if g not in (iris.esco_graph, iris.inferred_graph, iris.meta_graph)
+        ]
+        bulk = [ox.NamedNode(iris.esco_graph)] if iris.esco_graph in graphs else []
+        schema = [g for g in local if g.value.startswith(iris.graph("ontology") + "/")]
+        report = infer(
+            w, local, bulk, ox.NamedNode(iris.inferred_graph), engine=reasoner, schema_graphs=schema
+        )
+        seconds["reasoning"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        hashes = {u.graph: (u.kind, u.sha256) for u in units} | {
+            iris.inferred_graph: ("inferred", inferred_sha)
+        }
+        keep = {g: v for g, v in recorded.items() if v[0] == "dataset"}
+        version = _version(hashes | keep)
+        write_meta(
+            w,
+            iris,
+            units,
+            changed=[u.graph for u in changed],
+            now=now,
+            inferred_sha=inferred_sha,
+            version=version,
+        )
+        seconds["meta"] = time.perf_counter() - t0
+        triples = graph_sizes(w)
+    seconds["total"] = time.perf_counter() - started
+    progress(f"built generation {store.current_generation()} in {seconds['total']:.1f} s")
+    return BuildReport(
+        [u.graph for u in changed],
+        removed,
+        unchanged,
+        version,
+        store.current_generation(),
+        seconds,
+        triples,
+        report,
+    )
+
+
+def _inferred_key(units: list[Unit], reasoner: str) -> str:
+    digest = hashlib.sha256(reasoner.encode())
+    for unit in units:
+        digest.update(unit.sha256.encode())
+    return digest.hexdigest()
+
+
+def _version(hashes: dict[str, tuple[str, str]]) -> str:
+    digest = hashlib.sha256()
+    for graph in sorted(hashes):
+        digest.update(f"{graph}={hashes[graph][1]}".encode())
+    return digest.hexdigest()[:16]
+
+
+def graph_sizes(store: ox.Store) -> dict[str, int]:
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    return {s["g"].value: int(s["n"].value) for s in store.query(query)}  # type: ignore[union-attr]
+
+
+def write_meta(
+    store: ox.Store,
+    iris: Iris,
+    units: list[Unit],
+    *,
+    changed: list[str],
+    now: datetime,
+    inferred_sha: str,
+    version: str,
+) -> None:
+    """Record each managed graph's provenance; keep the entries of graphs a build does not manage."""
+    meta = ox.NamedNode(iris.meta_graph)
+    sizes = graph_sizes(store)
+    previous_times = {
+        s["g"].value: s["t"]
+        for s in store.query(  # type: ignore[union-attr]
+            f"SELECT ?g ?t WHERE {{ GRAPH <{meta.value}> {{ ?g <{PROV}generatedAtTime> ?t }} }}"
+        )
+    }
+    managed = {u.graph for u in units} | {iris.inferred_graph, iris.meta_graph}
+    recorded = {
+        s["g"].value
+        for s in store.query(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH <{meta.value}> {{ ?g <{BKG}graphKind> ?k }} }}"
+        )  # type: ignore[union-attr]
+    }
+    for graph in recorded & managed:
+        for quad in list(store.quads_for_pattern(ox.NamedNode(graph), None, None, meta)):
+            store.remove(quad)
+    stamp = ox.Literal(
+        now.isoformat().replace("+00:00", "Z"), datatype=ox.NamedNode(XSD + "dateTime")
+    )
+    quads: list[ox.Quad] = []
+
+    def describe(
+        graph: str, kind: str, sha: str, files: tuple[str, ...], when: ox.Literal, label: str
+    ) -> None:
+        g = ox.NamedNode(graph)
+        quads.extend(
+            [
+                ox.Quad(g, ox.NamedNode(RDF + "type"), ox.NamedNode(VOID + "Dataset"), meta),
+                ox.Quad(g, ox.NamedNode(RDF + "type"), ox.NamedNode(PROV + "Entity"), meta),
+                ox.Quad(g, ox.NamedNode(BKG + "graphKind"), ox.Literal(kind), meta),
+                ox.Quad(g, ox.NamedNode(BKG + "sha256"), ox.Literal(sha), meta),
+                ox.Quad(g, ox.NamedNode(PROV + "generatedAtTime"), when, meta),
+                ox.Quad(g, ox.NamedNode(DCTERMS + "title"), ox.Literal(label), meta),
+                ox.Quad(
+                    g,
+                    ox.NamedNode(VOID + "triples"),
+                    ox.Literal(str(sizes.get(graph, 0)), datatype=ox.NamedNode(XSD + "integer")),
+                    meta,
+                ),
+            ]
+        )
+        quads.extend(
+            ox.Quad(g, ox.NamedNode(BKG + "sourceFile"), ox.Literal(f), meta) for f in files
+        )
+
+    for unit in units:
+        when = stamp if unit.graph in changed else previous_times.get(unit.graph, stamp)
+        files = tuple(p.name if unit.kind == "esco" else unit.label for p in unit.files)
+        describe(unit.graph, unit.kind, unit.sha256, files, when, unit.label)
+    describe(iris.inferred_graph, "inferred", inferred_sha, (), stamp, "OWL RL entailments")
+    build_node = ox.NamedNode(iris.graph("meta") + "#build")
+    for quad in list(store.quads_for_pattern(build_node, None, None, meta)):
+        store.remove(quad)
+    quads.append(ox.Quad(build_node, ox.NamedNode(BKG + "buildVersion"), ox.Literal(version), meta))
+    quads.append(ox.Quad(build_node, ox.NamedNode(PROV + "endedAtTime"), stamp, meta))
+    store.extend(quads)

@@ -1,0 +1,311 @@
+"""The `battkg` command line: a thin layer that builds a KnowledgeGraph and calls it.
+
+Exit codes: 0 ok, 1 findings (faults, violations, no route), 2 usage or error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from . import __version__
+from .errors import BattkgError, UsageError
+from .kg import KnowledgeGraph
+from .settings import SETTINGS, Settings
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+Handler = Callable[[argparse.Namespace, KnowledgeGraph], int]
+_COMMANDS: dict[str, Handler] = {}
+
+
+def command(name: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        _COMMANDS[name] = fn
+        return fn
+
+    return register
+
+
+def _progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# -- build -------------------------------------------------------------------
+
+
+@command("build")
+def _build(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
+    report = kg.build(force=args.force, reasoner=args.reasoner, progress=_progress)
+    if args.format == "json":
+        print(json.dumps({
+            "noop": report.noop, "version": report.version, "generation": report.generation,
+            "changed": report.changed, "removed": report.removed, "seconds": report.seconds,
+            "triples": report.triples,
+        }, indent=2))  # fmt: skip
+        return EXIT_OK
+    if report.noop:
+        print(f"up to date (build {report.version}, {report.generation})")
+        return EXIT_OK
+    print(f"built {report.generation} (build {report.version})")
+    for phase, secs in report.seconds.items():
+        print(f"  {phase:<16} {secs:8.2f} s")
+    for graph, n in sorted(report.triples.items()):
+        print(f"  {n:>10,}  {graph}")
+    return EXIT_OK
+
+
+# -- serve -------------------------------------------------------------------
+
+
+@command("serve")
+def _serve(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
+    import uvicorn
+
+    from .web.app import create_app
+
+    if not kg.store.exists():
+        raise UsageError(
+            f"there is no built store at {kg.settings.store}",
+            fix="run `battkg build` first (or `battkg load FILE`), or give --store DIR",
+        )
+    kg.reader()
+    _progress(f"serving {kg.settings.store} on http://{args.host}:{args.port}")
+    uvicorn.run(create_app(kg=kg), host=args.host, port=args.port, log_level=args.log_level)
+    return EXIT_OK
+
+
+# -- query -------------------------------------------------------------------
+
+
+def _params(pairs: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(
+                f"--param {pair!r} is not KEY=VALUE", fix="write e.g. --param stage=recycling"
+            )
+        out[key] = value
+    return out
+
+
+@command("query")
+def _query(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
+    if args.list or not args.name:
+        for named in kg.queries.all():
+            params = ", ".join(p.name + ("" if p.required else "?") for p in named.params)
+            print(f"{named.name:<40} {named.title}" + (f"  [{params}]" if params else ""))
+        return EXIT_OK
+    given = _params(args.param)
+    path = Path(args.name)
+    if path.suffix == ".rq" and path.is_file():
+        from .queries import parse_query_file
+
+        named = parse_query_file(path)
+        result = kg.query(named.text, substitutions=named.bind(given, kg.iris))
+    else:
+        named, result = kg.run_named(args.name, given)
+    write_result(result, args.format, sys.stdout)
+    return EXIT_OK
+
+
+def write_result(result: Any, fmt: str, out: Any) -> None:
+    if isinstance(result, ox.QueryBoolean):
+        print(
+            json.dumps({"head": {}, "boolean": bool(result)})
+            if fmt == "json"
+            else str(bool(result)).lower(),
+            file=out,
+        )
+        return
+    if isinstance(result, ox.QueryTriples):
+        buffer = io.BytesIO()
+        ox.serialize(
+            result, buffer, ox.RdfFormat.N_TRIPLES if fmt == "csv" else ox.RdfFormat.TURTLE
+        )
+        out.write(buffer.getvalue().decode())
+        return
+    if fmt in ("json", "csv"):
+        buffer = io.BytesIO()
+        result.serialize(
+            buffer, ox.QueryResultsFormat.JSON if fmt == "json" else ox.QueryResultsFormat.CSV
+        )
+        out.write(buffer.getvalue().decode())
+        if fmt == "json":
+            out.write("\n")
+        return
+    names = [v.value for v in result.variables]
+    rows = [[_cell(row[n]) for n in names] for row in result]
+    widths = [min(60, max([len(n), *(len(r[i]) for r in rows)])) for i, n in enumerate(names)]
+    print("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)), file=out)
+    print("  ".join("-" * w for w in widths), file=out)
+    for row in rows:
+        print("  ".join(c[:w].ljust(w) for c, w in zip(row, widths, strict=True)), file=out)
+    print(f"({len(rows)} rows)", file=out)
+
+
+def _cell(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        return term.value + (f"@{term.language}" if term.language else "")
+    return str(term.value)
+
+
+# -- export ------------------------------------------------------------------
+
+
+@command("export")
+def _export(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
+    from .export import export, export_format
+
+    fmt = export_format(args.format)
+    if args.output:
+        with Path(args.output).open("wb") as out:
+            export(kg, out, fmt, args.graph)
+    else:
+        export(kg, sys.stdout.buffer, fmt, args.graph)
+        sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
+# -- stats and check ---------------------------------------------------------
+
+
+@command("stats")
+def _stats(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
+    from .stats import stats
+
+    data = stats(kg)
+    if args.format == "json":
+        print(json.dumps(data, indent=2))
+        return EXIT_OK
+    print(f"build {data['build']} ({data['generation']}), {data['triples']:,} triples")
+    print("\ntriples per graph")
+    for graph, n in data["graphs"].items():
+        print(f"  {n:>10,}  {graph}")
+    print("\ninstances per class")
+    for cls, n in data["instances"].items():
+        print(f"  {n:>10,}  {cls}")
+    roles, skills = data["roles_aligned_to_esco"], data["skills_from_esco"]
+    print(f"\nroles aligned to ESCO: {roles['aligned']} of {roles['roles']} ({roles['share']:.0%})")
+    print(f"skills that are ESCO's: {skills['esco']} of {skills['skills']} ({skills['share']:.0%})")
+    return EXIT_OK
+
+
+@command("check")
+def _check(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
+    faults = 0
+    checks = kg.queries.checks()
+    for check in checks:
+        rows = kg.select(check.text)
+        faults += len(rows)
+        print(f"{check.name:<50} {'ok' if not rows else f'{len(rows)} fault(s)'}")
+        for row in rows[: args.max_rows]:
+            print(f"    {_cell(row.get('focus'))}  {_cell(row.get('message'))}")
+    print(f"\n{len(checks)} checks, {faults} fault(s)")
+    return EXIT_FINDINGS if faults else EXIT_OK
+
+
+# -- parser ------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    settings_help = "\n".join(f"  {s.name:<22} {s.help} (default: {s.default})" for s in SETTINGS)
+    parser = argparse.ArgumentParser(
+        prog="battkg",
+        description="The Nordic battery-industry knowledge graph: build, serve, query, export.",
+        epilog=f"settings (environment):\n{settings_help}\n\nexit codes: 0 ok, 1 findings, 2 usage or error",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"battkg {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument(
+            "--store", metavar="DIR", help="store directory (default: $BATTKG_STORE or var/store)"
+        )
+        return p
+
+    p = add(
+        "build",
+        "Load ontology/, data/ and ESCO into the store and reason; a no-op when nothing changed.",
+    )
+    p.add_argument("--force", action="store_true", help="rebuild every graph even if unchanged")
+    p.add_argument(
+        "--reasoner",
+        choices=("reasonable", "owlrl"),
+        default="reasonable",
+        help="OWL RL engine for the local graphs",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = add("serve", "Serve the built store over HTTP (SPARQL endpoint, API, pages).")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+    )
+
+    p = add("query", "Run a named query from queries/ or a .rq file.")
+    p.add_argument("name", nargs="?", help="a named query (see --list) or a path to a .rq file")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="bind a parameter (repeatable)",
+    )
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--list", action="store_true", help="list the named queries")
+
+    p = add("export", "Write the whole graph or one named graph as RDF.")
+    p.add_argument(
+        "--format", default="turtle", help="turtle, ntriples, nquads, trig, rdfxml or jsonld"
+    )
+    p.add_argument("--graph", metavar="IRI", help="one named graph (default: all)")
+    p.add_argument(
+        "--output", "-o", metavar="FILE", help="write to FILE instead of standard output"
+    )
+
+    p = add("stats", "Triples per graph, instances per class, ESCO coverage.")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = add("check", "Run every queries/checks/*-violation.rq; exit 1 if any finds a fault.")
+    p.add_argument("--max-rows", type=int, default=20, help="faults shown per check")
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        overrides: dict[str, Any] = {}
+        if getattr(args, "store", None):
+            overrides["store"] = Path(args.store)
+        kg = KnowledgeGraph(Settings.from_env(**overrides))
+        return _COMMANDS[args.command](args, kg)
+    except BattkgError as exc:
+        print(f"battkg {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

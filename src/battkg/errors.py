@@ -1,0 +1,81 @@
+"""The small family of domain errors.
+
+Expected outcomes (a non-conforming file, no route) are results, not exceptions.
+These are for real errors: each names what is wrong (file, line, IRI, query) and
+says what to do. The HTTP layer maps them to one error envelope, the CLI to exit
+code 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class BattkgError(Exception):
+    message: str
+    fix: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    #: the error's kind in the envelope and its HTTP status
+    code = "error"
+    status = 500
+
+    def __str__(self) -> str:
+        return (
+            self.message
+            if not self.fix
+            else f"{self.message}. {self.fix[:1].upper()}{self.fix[1:]}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.fix:
+            body["fix"] = self.fix
+        if self.details:
+            body["details"] = self.details
+        return body
+
+
+class UsageError(BattkgError):
+    """A wrong argument, parameter or setting."""
+
+    code = "invalid_parameter"
+    status = 422
+
+
+class InputError(BattkgError):
+    """An input file that cannot be read or parsed (names the file and line)."""
+
+    code = "invalid_input"
+    status = 400
+
+
+class NotFoundError(BattkgError):
+    code = "not_found"
+    status = 404
+
+
+class QueryError(BattkgError):
+    """A SPARQL query that cannot be parsed or run."""
+
+    code = "query_error"
+    status = 400
+
+
+class QueryTimeout(BattkgError):
+    code = "query_timeout"
+    status = 503
+
+
+class StoreError(BattkgError):
+    """The store cannot be opened, read or written."""
+
+    code = "store_error"
+    status = 503
+
+
+class AuthError(BattkgError):
+    code = "unauthorized"
+    status = 401

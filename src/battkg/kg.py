@@ -1,0 +1,147 @@
+"""The one core object: the knowledge graph over its store.
+
+The CLI, the HTTP app and the tests all build a `KnowledgeGraph` and nothing
+else holds state. It opens nothing heavy until first used.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pyoxigraph as ox
+
+from .build import BuildReport, Progress, build, graph_sizes
+from .errors import QueryError, StoreError
+from .namespaces import BKG, PREFIXES, Iris
+from .queries import NamedQuery, QueryRegistry
+from .settings import Settings
+from .store import GenerationalStore
+
+T = TypeVar("T")
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+class KnowledgeGraph:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.iris = Iris(settings.base_iri)
+        self.store = GenerationalStore(settings.store)
+        self.queries = QueryRegistry(settings.queries_dir)
+        self._derived: dict[str, tuple[str, Any]] = {}
+        self._derived_lock = threading.Lock()
+
+    # -- building ------------------------------------------------------------
+
+    def build(
+        self, *, force: bool = False, reasoner: str = "reasonable", progress: Progress | None = None
+    ) -> BuildReport:
+        return build(
+            self.settings,
+            self.store,
+            force=force,
+            reasoner=reasoner,
+            progress=progress or (lambda _m: None),
+        )
+
+    # -- reading -------------------------------------------------------------
+
+    def reader(self) -> ox.Store:
+        return self.store.reader()
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: dict[ox.Variable, Any] | None = None,
+        default_graph: Any = None,
+        named_graphs: Any = None,
+    ) -> QueryResult:
+        """Run a SPARQL query; by default the default graph is the union of all graphs."""
+        store = self.reader()
+        try:
+            return store.query(
+                sparql,
+                use_default_graph_as_union=default_graph is None,
+                default_graph=default_graph,
+                named_graphs=named_graphs,
+                substitutions=substitutions,
+                prefixes=None,
+            )
+        except SyntaxError as exc:
+            raise QueryError(
+                f"the query is not valid SPARQL: {exc.msg}",
+                fix="correct the query text",
+                details=_position(exc),
+            ) from exc
+        except RuntimeError as exc:
+            raise QueryError(
+                f"the query cannot be run: {exc}", fix="check the query and its parameters"
+            ) from exc
+        except OSError as exc:
+            raise StoreError(f"the store failed while answering: {exc}") from exc
+
+    def select(self, sparql: str, **bindings: Any) -> list[dict[str, Any]]:
+        """Rows of a SELECT as dicts of pyoxigraph terms (unbound variables left out)."""
+        subs = {ox.Variable(k): v for k, v in bindings.items() if v is not None}
+        result = self.query(_with_prefixes(sparql), substitutions=subs or None)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("select() needs a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in result]
+
+    def run_named(self, name: str, params: dict[str, str]) -> tuple[NamedQuery, QueryResult]:
+        named = self.queries.get(name)
+        return named, self.query(named.text, substitutions=named.bind(params, self.iris))
+
+    # -- versions and caches -------------------------------------------------
+
+    def version(self) -> str:
+        """The build version of the store being served (changes with any change of content)."""
+        return self.derived("version", self._read_version)
+
+    def _read_version(self) -> str:
+        rows = self.select(
+            f"SELECT ?v WHERE {{ GRAPH <{self.iris.meta_graph}> {{ ?b <{BKG}buildVersion> ?v }} }}"
+        )
+        return str(rows[0]["v"].value) if rows else "unbuilt"
+
+    def derived(self, key: str, factory: Callable[[], T]) -> T:
+        """A value computed from the store, cached until the store's generation changes."""
+        self.reader()
+        generation = self.store.generation or ""
+        with self._derived_lock:
+            cached = self._derived.get(key)
+            if cached is not None and cached[0] == generation:
+                return cached[1]  # type: ignore[no-any-return]
+        value = factory()
+        with self._derived_lock:
+            self._derived[key] = (generation, value)
+        return value
+
+    def graph_sizes(self) -> dict[str, int]:
+        return self.derived("graph_sizes", lambda: graph_sizes(self.reader()))
+
+    def ready(self) -> bool:
+        try:
+            self.reader()
+        except StoreError:
+            return False
+        return True
+
+
+def _position(exc: SyntaxError) -> dict[str, Any]:
+    details: dict[str, Any] = {}
+    if exc.lineno:
+        details["line"] = exc.lineno
+    if exc.offset:
+        details["column"] = exc.offset
+    return details
+
+
+def _with_prefixes(sparql: str) -> str:
+    head = "".join(
+        f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if f"PREFIX {p}:" not in sparql
+    )
+    return head + sparql

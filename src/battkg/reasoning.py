@@ -1,0 +1,305 @@
+"""OWL RL reasoning, once per build, into a named graph of its own.
+
+Two steps (docs/decisions/0003-reasoning.md):
+
+1. A full OWL 2 RL reasoner runs over the *local* graphs: the ontology with its
+   pinned imports, the curated data and the partner datasets (tens of thousands
+   of triples). `reasonable` (Rust) is used; `owlrl` (pure Python, the
+   reference) can be chosen and gives the same useful triples, 25-45x slower.
+   `reasonable` leaves out some schema-level entailments and OWL RL's axiomatic
+   triples, so owlrl also runs over the ontology graphs alone (a thousand
+   triples, well under a second) and both results are kept.
+2. The large graphs (ESCO: about half a million triples) are not given to a
+   reasoner. Instead the schema closed in step 1 (sub-classes, sub-properties,
+   inverses, symmetric and transitive properties, domains and ranges) is
+   compiled into SPARQL updates that Oxigraph runs over the union of all graphs
+   to a fixed point. For those rule families this is exactly OWL RL's cax-sco,
+   prp-spo1, prp-inv1/2, prp-symp, prp-trp, prp-dom and prp-rng, applied to all
+   the data; what it leaves out are rules that need other axioms, none of which
+   the ontology states about ESCO's terms.
+
+Only triples asserted in no other graph are kept in the inferred graph.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import OWL, RDF, RDFS
+
+from ._convert import graph_to_quads, triples_to_graph
+
+ENGINES = ("reasonable", "owlrl")
+
+
+@dataclass
+class ReasoningReport:
+    engine: str
+    local_triples: int
+    inferred_triples: int
+    rounds: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Schema:
+    """The closed schema that step 2 compiles into rules."""
+
+    superclasses: dict[str, set[str]]
+    implied: dict[str, set[tuple[str, bool]]]  # property -> (property, inverted)
+    transitive: set[str]
+    domains: dict[str, set[str]]
+    ranges: dict[str, set[str]]
+
+
+def full_closure(graph: rdflib.Graph, engine: str = "reasonable") -> rdflib.Graph:
+    """Base triples plus everything the OWL RL reasoner `engine` infers from them."""
+    if engine == "reasonable":
+        import reasonable
+
+        reasoner = reasonable.PyReasoner()
+        reasoner.from_graph(graph)
+        closed = rdflib.Graph()
+        for triple in reasoner.reason():
+            closed.add(triple)
+        return closed
+    if engine == "owlrl":
+        import owlrl
+
+        closed = rdflib.Graph()
+        for triple in graph:
+            closed.add(triple)
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closed)
+        return closed
+    raise ValueError(f"unknown reasoner {engine!r}; choose one of {', '.join(ENGINES)}")
+
+
+def infer(
+    store: ox.Store,
+    local_graphs: Iterable[ox.NamedNode],
+    bulk_graphs: Iterable[ox.NamedNode],
+    target: ox.NamedNode,
+    engine: str = "reasonable",
+    schema_graphs: Iterable[ox.NamedNode] = (),
+) -> ReasoningReport:
+    """Replace `target` with what the local and bulk graphs entail and no graph asserts.
+
+    `schema_graphs` (a subset of the local graphs: the ontology) are also closed with
+    owlrl alone, for the schema entailments a fast engine may skip.
+    """
+    local_graphs, bulk_graphs = list(local_graphs), list(bulk_graphs)
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    if store.contains_named_graph(target):
+        store.remove_graph(target)
+    base = triples_to_graph(
+        q for g in local_graphs for q in store.quads_for_pattern(None, None, None, g)
+    )
+    closed = full_closure(base, engine)
+    schema_graphs = list(schema_graphs)
+    if schema_graphs and engine != "owlrl":
+        closed += _schema_closure(store, schema_graphs, base)
+    graphs = [*local_graphs, *bulk_graphs]
+    first = [
+        (q.subject, q.predicate, q.object)
+        for q in graph_to_quads(closed - base, target)
+        if not _asserted(store, q, graphs)
+    ]
+    seconds["local"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    schema = compile_schema(closed)
+    second, rounds = apply_rules(store, graphs, schema, first)
+    store.add_graph(target)
+    store.bulk_extend(ox.Quad(s, p, o, target) for s, p, o in [*first, *second])
+    seconds["bulk"] = time.perf_counter() - started
+    return ReasoningReport(engine, len(base), len(first) + len(second), rounds, seconds)
+
+
+_PROBE = rdflib.URIRef("urn:battkg:reasoning:datatype-probe")
+
+
+def _schema_closure(
+    store: ox.Store, schema_graphs: list[ox.NamedNode], base: rdflib.Graph
+) -> rdflib.Graph:
+    """owlrl over the schema, plus one real literal of each datatype the data uses.
+
+    The probe literals let owlrl add its datatype axioms (typing, disjointness) for
+    exactly the datatypes in use; triples about the probe itself are dropped.
+    """
+    tbox = triples_to_graph(
+        q for g in schema_graphs for q in store.quads_for_pattern(None, None, None, g)
+    )
+    seen: set[rdflib.URIRef] = set()
+    for o in base.objects():
+        if isinstance(o, rdflib.Literal) and o.datatype is not None and o.datatype not in seen:
+            seen.add(o.datatype)
+            tbox.add((_PROBE, _PROBE, o))
+    closed = full_closure(tbox, "owlrl")
+    for triple in [t for t in closed if _PROBE in t or isinstance(t[0], rdflib.Literal)]:
+        closed.remove(triple)
+    return closed
+
+
+def _asserted(store: ox.Store, quad: ox.Quad, graphs: list[ox.NamedNode]) -> bool:
+    return any(
+        True
+        for g in graphs
+        for _ in store.quads_for_pattern(quad.subject, quad.predicate, quad.object, g)
+    )
+
+
+def compile_schema(closed: rdflib.Graph) -> Schema:
+    superclasses: dict[str, set[str]] = defaultdict(set)
+    for c, d in closed.subject_objects(RDFS.subClassOf):
+        if (
+            isinstance(c, rdflib.URIRef)
+            and isinstance(d, rdflib.URIRef)
+            and c != d
+            and d != OWL.Thing
+        ):
+            superclasses[str(c)].add(str(d))
+    sub_props: dict[str, set[str]] = defaultdict(set)
+    for p, q in closed.subject_objects(RDFS.subPropertyOf):
+        if p != q and isinstance(q, rdflib.URIRef):
+            sub_props[str(p)].add(str(q))
+    inverses: dict[str, set[str]] = defaultdict(set)
+    for p, q in closed.subject_objects(OWL.inverseOf):
+        inverses[str(p)].add(str(q))
+        inverses[str(q)].add(str(p))
+    symmetric = {str(p) for p in closed.subjects(RDF.type, OWL.SymmetricProperty)}
+    transitive = {str(p) for p in closed.subjects(RDF.type, OWL.TransitiveProperty)}
+
+    implied: dict[str, set[tuple[str, bool]]] = {}
+    for prop in set(sub_props) | set(inverses) | symmetric:
+        seen: set[tuple[str, bool]] = set()
+        todo = [(prop, False)]
+        while todo:
+            p, inverted = todo.pop()
+            steps = [(q, inverted) for q in sub_props.get(p, ())]
+            steps += [(q, not inverted) for q in inverses.get(p, ())]
+            if p in symmetric:
+                steps.append((p, not inverted))
+            for step in steps:
+                if step not in seen:
+                    seen.add(step)
+                    todo.append(step)
+        seen.discard((prop, False))
+        if seen:
+            implied[prop] = seen
+
+    def classes(pred: rdflib.URIRef) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for p, c in closed.subject_objects(pred):
+            if isinstance(c, rdflib.URIRef) and c != OWL.Thing:
+                out[str(p)].add(str(c))
+                out[str(p)] |= superclasses.get(str(c), set())
+        return out
+
+    return Schema(
+        dict(superclasses), implied, transitive, classes(RDFS.domain), classes(RDFS.range)
+    )
+
+
+Term = Any  # pyoxigraph terms: NamedNode, BlankNode or Literal (hashable)
+Fact = tuple[Term, Term]
+
+
+def apply_rules(
+    store: ox.Store,
+    graphs: list[ox.NamedNode],
+    schema: Schema,
+    extra: list[tuple[Term, Term, Term]],
+) -> tuple[list[tuple[Term, Term, Term]], int]:
+    """Apply the compiled rules to every triple of `graphs` (plus `extra`) until nothing new appears.
+
+    Returns the derived triples that are neither in the graphs nor in `extra`.
+    """
+    rdf_type: Term = ox.NamedNode(str(RDF.type))
+    wanted = {
+        ox.NamedNode(p)
+        for p in {*schema.implied, *schema.transitive, *schema.domains, *schema.ranges}
+    }
+    wanted |= {ox.NamedNode(q) for imp in schema.implied.values() for q, _ in imp}
+    facts: dict[Term, set[Fact]] = defaultdict(set)
+    for g in graphs:
+        for pred in [*wanted, rdf_type]:
+            for quad in store.quads_for_pattern(None, pred, None, g):
+                facts[pred].add((quad.subject, quad.object))
+    for s_, p_, o_ in extra:
+        facts[p_].add((s_, o_))
+    known = {p: set(pairs) for p, pairs in facts.items()}
+
+    implied = {
+        ox.NamedNode(p): [(ox.NamedNode(q), inv) for q, inv in imp]
+        for p, imp in schema.implied.items()
+    }
+    transitive = [ox.NamedNode(p) for p in schema.transitive]
+    rounds = 0
+    changed = True
+    while changed and rounds < 16:
+        rounds += 1
+        before = sum(len(v) for v in facts.values())
+        for prop, targets in implied.items():
+            pairs = list(facts.get(prop, ()))
+            for implied_prop, inverted in targets:
+                if inverted:
+                    facts[implied_prop].update(
+                        (o, s) for s, o in pairs if not isinstance(o, ox.Literal)
+                    )
+                else:
+                    facts[implied_prop].update(pairs)
+        for tprop in transitive:
+            if facts.get(tprop):
+                facts[tprop] |= _transitive_closure(facts[tprop])
+        changed = sum(len(v) for v in facts.values()) != before
+
+    types = facts[rdf_type]
+    for p, classes in schema.domains.items():
+        domain_pairs = facts.get(ox.NamedNode(p), set())
+        for c in classes:
+            cls = ox.NamedNode(c)
+            types.update((s, cls) for s, _ in domain_pairs)
+    for p, classes in schema.ranges.items():
+        if p == str(RDF.type):
+            continue
+        range_pairs = facts.get(ox.NamedNode(p), set())
+        for c in classes:
+            cls = ox.NamedNode(c)
+            types.update((o, cls) for _, o in range_pairs if not isinstance(o, ox.Literal))
+    supers = {
+        ox.NamedNode(c): [ox.NamedNode(d) for d in ds] for c, ds in schema.superclasses.items()
+    }
+    types.update((x, d) for x, c in list(types) if c in supers for d in supers[c])
+
+    derived = [
+        (s, p, o)
+        for p, pairs in facts.items()
+        for s, o in pairs - known.get(p, set())
+        if not isinstance(s, ox.Literal)
+    ]
+    return derived, rounds
+
+
+def _transitive_closure(pairs: set[Fact]) -> set[Fact]:
+    successors: dict[Term, set[Term]] = defaultdict(set)
+    for s, o in pairs:
+        successors[s].add(o)
+    closure: set[Fact] = set()
+    for start in list(successors):
+        seen: set[Term] = set()
+        todo = list(successors[start])
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            todo.extend(successors.get(node, ()))
+        closure.update((start, node) for node in seen)
+    return closure

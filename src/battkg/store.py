@@ -1,0 +1,188 @@
+"""The embedded store: Oxigraph on disk, in immutable generations.
+
+A store directory holds generations (``gens/gen-000007``), each a complete
+Oxigraph database, and a ``CURRENT`` file naming the one being served. Readers
+open the current generation read-only. A writer (build, load, rollback) takes
+the directory's lock, makes the next generation as a hard-linked backup of the
+current one (cheap: Oxigraph's SST files are immutable), changes it, and only
+then points ``CURRENT`` at it with an atomic rename. So a failed or killed write
+leaves the previous generation serving, untouched; two writers are serialised;
+and readers are never blocked by a write. A running service notices the new
+``CURRENT`` on its next request and switches without a restart.
+
+See docs/decisions/0002-store-generations.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import StoreError
+
+KEEP_GENERATIONS = 3
+
+
+class GenerationalStore:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._lock = threading.Lock()
+        self._reader: ox.Store | None = None
+        self._reader_gen: str | None = None
+        self._current_stamp: tuple[int, int] | None = None
+
+    # -- paths ---------------------------------------------------------------
+
+    @property
+    def _current_file(self) -> Path:
+        return self.root / "CURRENT"
+
+    @property
+    def _gens(self) -> Path:
+        return self.root / "gens"
+
+    def exists(self) -> bool:
+        return self._current_file.is_file()
+
+    def current_generation(self) -> str | None:
+        try:
+            name = self._current_file.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(f"cannot read {self._current_file}: {exc.strerror}") from exc
+        return name or None
+
+    # -- reading -------------------------------------------------------------
+
+    def reader(self) -> ox.Store:
+        """The current generation, opened read-only; reopened when a writer published a new one."""
+        stamp = self._stamp()
+        with self._lock:
+            if self._reader is not None and stamp == self._current_stamp:
+                return self._reader
+            gen = self.current_generation()
+            if gen is None:
+                raise StoreError(
+                    f"there is no built store at {self.root}",
+                    fix="run `battkg build` (or `battkg load FILE`) first, or point --store/BATTKG_STORE at a built store",
+                )
+            if gen != self._reader_gen or self._reader is None:
+                try:
+                    self._reader = ox.Store.read_only(str(self._gens / gen))
+                except OSError as exc:
+                    raise StoreError(
+                        f"cannot open store generation {self._gens / gen}: {exc}"
+                    ) from exc
+                self._reader_gen = gen
+            self._current_stamp = stamp
+            return self._reader
+
+    @property
+    def generation(self) -> str | None:
+        """The generation the reader serves (after `reader()` was called)."""
+        return self._reader_gen
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            st = self._current_file.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_ino)
+
+    def close(self) -> None:
+        with self._lock:
+            self._reader = None
+            self._reader_gen = None
+            self._current_stamp = None
+
+    # -- writing -------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[ox.Store]:
+        """Yield a writable copy of the current generation; publish it if the block succeeds."""
+        self._ensure_root()
+        with self._exclusive():
+            previous = self.current_generation()
+            name = self._next_name(previous)
+            target = self._gens / name
+            try:
+                if previous is not None:
+                    ox.Store.read_only(str(self._gens / previous)).backup(str(target))
+                store = ox.Store(str(target))
+            except OSError as exc:
+                shutil.rmtree(target, ignore_errors=True)
+                raise StoreError(f"cannot create store generation {target}: {exc}") from exc
+            try:
+                yield store
+                store.flush()
+            except BaseException:
+                del store
+                shutil.rmtree(target, ignore_errors=True)
+                raise
+            del store
+            self._publish(name)
+            self._prune(keep=name)
+
+    def _ensure_root(self) -> None:
+        try:
+            self._gens.mkdir(parents=True, exist_ok=True)
+            probe = self.root / ".write-probe"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise StoreError(
+                f"the store directory {self.root} is not writable ({exc.strerror})",
+                fix="choose a writable directory with --store or BATTKG_STORE, or fix its permissions",
+            ) from exc
+
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        with (self.root / "lock").open("a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _next_name(self, previous: str | None) -> str:
+        numbers = [
+            int(p.name.split("-")[1]) for p in self._gens.glob("gen-*") if p.name[4:].isdigit()
+        ]
+        if previous and previous[4:].isdigit():
+            numbers.append(int(previous[4:]))
+        return f"gen-{max(numbers, default=0) + 1:06d}"
+
+    def _publish(self, name: str) -> None:
+        tmp = self.root / f"CURRENT.{os.getpid()}.tmp"
+        tmp.write_text(name + "\n", encoding="ascii")
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        tmp.replace(self._current_file)
+        with (self.root / "HISTORY").open("a", encoding="ascii") as history:
+            history.write(name + "\n")
+
+    def published(self) -> list[str]:
+        """Generations ever published, oldest first."""
+        try:
+            return (self.root / "HISTORY").read_text(encoding="ascii").split()
+        except FileNotFoundError:
+            return []
+
+    def _prune(self, keep: str) -> None:
+        """Under the lock: drop unpublished leftovers and all but the newest few published generations.
+
+        Readers in other processes may still be on a recent previous generation,
+        so the newest few stay on disk.
+        """
+        recent = set(self.published()[-KEEP_GENERATIONS:]) | {keep}
+        for path in self._gens.glob("gen-*"):
+            if path.name not in recent:
+                shutil.rmtree(path, ignore_errors=True)
