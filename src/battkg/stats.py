@@ -25,7 +25,7 @@ SELECT (COUNT(DISTINCT ?role) AS ?roles) (COUNT(DISTINCT ?aligned) AS ?withEsco)
 _SKILLS = f"""
 SELECT (COUNT(DISTINCT ?skill) AS ?skills) (COUNT(DISTINCT ?esco) AS ?escoSkills) WHERE {{
   ?x <{BKG}essentialSkill>|<{BKG}optionalSkill>|<{BKG}teachesSkill>|<{BKG}requiresSkill>|<{BKG}holdsSkill> ?skill .
-  OPTIONAL {{ FILTER(STRSTARTS(STR(?skill), "http://data.europa.eu/esco/skill/")) BIND(?skill AS ?esco) }}
+  BIND(IF(STRSTARTS(STR(?skill), "http://data.europa.eu/esco/skill/"), ?skill, ?none) AS ?esco)
 }}"""
 
 
