@@ -17,17 +17,60 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pyoxigraph as ox
 
 from .errors import StoreError
 
 KEEP_GENERATIONS = 3
+
+
+class _WriterHandle:
+    """The writable store given to a writer; released (and so closed) before publishing.
+
+    A caller's variable keeps pointing at this handle, not at the store, so the
+    database is really closed before readers open the new generation read-only.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store: ox.Store | None = store
+
+    def __getattr__(self, name: str) -> Any:
+        if self._store is None:
+            raise StoreError(
+                "this store generation was already published or discarded; write inside the `with` block"
+            )
+        return getattr(self._store, name)
+
+    def release(self) -> None:
+        self._store = None
+        gc.collect()
+
+
+def _wait_closed(path: Path) -> None:
+    """Check that nothing in this process still holds the generation open read-write."""
+    for _ in range(50):
+        try:
+            probe = ox.Store(str(path))
+        except OSError:
+            gc.collect()
+            time.sleep(0.02)
+            continue
+        del probe
+        gc.collect()
+        return
+    raise StoreError(
+        f"the new store generation {path} is still open in this process",
+        fix="do not keep iterators or results of the writer's store beyond its `with` block",
+    )
 
 
 class GenerationalStore:
@@ -120,14 +163,17 @@ class GenerationalStore:
             except OSError as exc:
                 shutil.rmtree(target, ignore_errors=True)
                 raise StoreError(f"cannot create store generation {target}: {exc}") from exc
+            handle = _WriterHandle(store)
+            del store
             try:
-                yield store
-                store.flush()
+                yield cast(ox.Store, handle)
+                handle.flush()
             except BaseException:
-                del store
+                handle.release()
                 shutil.rmtree(target, ignore_errors=True)
                 raise
-            del store
+            handle.release()
+            _wait_closed(target)
             self._publish(name)
             self._prune(keep=name)
 
