@@ -1,0 +1,116 @@
+"""Stateless replicas: two real API processes (uvicorn) in front of one Oxigraph server.
+
+They answer identically, and a dataset loaded through one is served by the other
+within about a second (its caches and pathway model follow the data version).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from battkg.kg import KnowledgeGraph
+from battkg.settings import PROJECT_ROOT
+
+from .remote_servers import Server, free_port, oxigraph_server
+from .test_remote import remote_settings
+
+__all__ = ["oxigraph_server"]
+pytestmark = pytest.mark.slow
+TOKEN = {"Authorization": "Bearer test-token"}
+
+
+def _replica(server: Server, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "BATTKG_STORE": server.store,
+        "BATTKG_ESCO_DIR": "",
+        "BATTKG_TOKEN": "test-token",
+        "BATTKG_HOME": str(PROJECT_ROOT),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    log = (folder / "replica.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "battkg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, cwd=folder, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            if httpx.get(url + "/health", timeout=2).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"replica did not start: {(folder / 'replica.log').read_text()[-2000:]}")
+
+
+@pytest.fixture(scope="module")
+def replicas(
+    oxigraph_server: Server, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    KnowledgeGraph(remote_settings(oxigraph_server, tmp_path_factory.mktemp("builder"))).build()
+    started = [_replica(oxigraph_server, tmp_path_factory.mktemp(f"replica{i}")) for i in (1, 2)]
+    yield started[0][1], started[1][1]
+    for process, _ in started:
+        process.terminate()
+        process.wait(20)
+
+
+def _same(a: str, b: str, path: str) -> httpx.Response:
+    ra, rb = httpx.get(a + path, timeout=30), httpx.get(b + path, timeout=30)
+    assert ra.status_code == rb.status_code == 200, (path, ra.text[:300], rb.text[:300])
+    assert ra.json() == rb.json(), path
+    return ra
+
+
+def test_two_replicas_answer_identically(replicas: tuple[str, str]) -> None:
+    a, b = replicas
+    _same(a, b, "/health")
+    _same(a, b, "/queries/roles-by-stage")
+    matrix = _same(a, b, "/pathways/matrix?role=cell-assembly-operator")
+    assert any(row["found"] for row in matrix.json()["rows"])
+    query = (
+        "SELECT ?role WHERE { ?role a <https://w3id.org/battkg/ontology#JobRole> } ORDER BY ?role"
+    )
+    ra = httpx.get(
+        a + "/sparql",
+        params={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    rb = httpx.get(
+        b + "/sparql",
+        params={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert ra.status_code == 200 and ra.json() == rb.json()
+    assert len(ra.json()["results"]["bindings"]) > 10
+
+
+def test_a_load_through_one_replica_is_served_by_the_other(replicas: tuple[str, str]) -> None:
+    a, b = replicas
+    before = httpx.get(b + "/health").json()
+    body = (PROJECT_ROOT / "docs" / "samples" / "providers.csv").read_bytes()
+    r = httpx.put(
+        a + "/datasets/academy?filename=providers.csv&publisher=test",
+        content=body, headers={**TOKEN, "Content-Type": "text/csv"}, timeout=120,
+    )  # fmt: skip
+    assert r.status_code == 200, r.text
+    deadline = time.monotonic() + 5
+    while httpx.get(b + "/health").json()["build"] == before["build"]:
+        assert time.monotonic() < deadline, "replica b did not follow the load"
+        time.sleep(0.1)
+    health = _same(a, b, "/health").json()
+    assert health["generation"] != before["generation"]
+    assert any(d["name"] == "academy" for d in httpx.get(b + "/datasets").json()["datasets"])
+    offers = _same(a, b, "/queries/providers-by-region").json()
+    assert "example-battery-academy" in str(offers)
