@@ -1,0 +1,101 @@
+"""Compact JSON-LD with battkg's published context, written as a stream.
+
+pyoxigraph writes expanded JSON-LD (full IRIs everywhere). This writer groups
+the statements of each subject into one node object, writes IRIs as compact
+IRIs (`bkg:JobRole`, `skos:prefLabel`) and embeds the published context
+(/context.jsonld, the same prefixes as `namespaces.PREFIXES`), so the output is
+readable JSON that any JSON-LD processor expands back to the same RDF.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from battkg.namespaces import PREFIXES, RDF, XSD
+
+FOAF = "http://xmlns.com/foaf/0.1/"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+CONTEXT_PREFIXES: dict[str, str] = {**PREFIXES, "foaf": FOAF, "sd": SD}
+_LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+_BY_LENGTH = sorted(CONTEXT_PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def context() -> dict[str, Any]:
+    """The published JSON-LD context document (served at /context.jsonld)."""
+    return {"@context": dict(CONTEXT_PREFIXES)}
+
+
+def compact(iri: str) -> str:
+    """`prefix:local` when a context prefix covers `iri` with a plain local name, else `iri`."""
+    for prefix, namespace in _BY_LENGTH:
+        if iri.startswith(namespace) and _LOCAL.match(iri[len(namespace) :]):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+def _id(term: Any) -> str:
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return compact(term.value)
+
+
+def _value(term: Any) -> Any:
+    if isinstance(term, ox.NamedNode | ox.BlankNode):
+        return {"@id": _id(term)}
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        if term.datatype.value == XSD + "string":
+            return term.value
+        return {"@value": term.value, "@type": compact(term.datatype.value)}
+    raise TypeError(f"cannot write {term!r} in JSON-LD 1.1")
+
+
+def _node(subject: Any, statements: Iterable[ox.Quad | ox.Triple]) -> dict[str, Any]:
+    node: dict[str, Any] = {"@id": _id(subject)}
+    for s in statements:
+        if s.predicate.value == RDF + "type" and isinstance(s.object, ox.NamedNode):
+            node.setdefault("@type", []).append(compact(s.object.value))
+        else:
+            node.setdefault(compact(s.predicate.value), []).append(_value(s.object))
+    return node
+
+
+def _nodes(statements: Iterable[ox.Quad | ox.Triple]) -> Iterator[dict[str, Any]]:
+    for subject, group in groupby(statements, key=lambda s: s.subject):
+        yield _node(subject, group)
+
+
+def write(quads: Iterable[ox.Quad], out: IO[bytes], *, dataset: bool = True) -> None:
+    """Write `quads` as one JSON-LD document; named graphs as graph objects when `dataset`."""
+    out.write(b'{"@context":' + json.dumps(CONTEXT_PREFIXES).encode() + b',"@graph":[')
+    first = True
+    if not dataset:
+        for node in _nodes(quads):
+            out.write((b"" if first else b",\n") + json.dumps(node, ensure_ascii=False).encode())
+            first = False
+        out.write(b"]}\n")
+        return
+    for graph, group in groupby(quads, key=lambda q: q.graph_name):
+        if isinstance(graph, ox.DefaultGraph):
+            for node in _nodes(group):
+                out.write(
+                    (b"" if first else b",\n") + json.dumps(node, ensure_ascii=False).encode()
+                )
+                first = False
+            continue
+        out.write((b"" if first else b",\n") + b'{"@id":' + json.dumps(_id(graph)).encode())
+        out.write(b',"@graph":[')
+        inner = True
+        for node in _nodes(group):
+            out.write((b"" if inner else b",\n") + json.dumps(node, ensure_ascii=False).encode())
+            inner = False
+        out.write(b"]}")
+        first = False
+    out.write(b"]}\n")

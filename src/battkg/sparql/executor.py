@@ -1,0 +1,203 @@
+"""Run SPARQL queries in worker processes that can be killed: a time limit that stops the work.
+
+pyoxigraph has no query timeout, and one `next()` on a big ORDER BY or GROUP BY
+blocks until the whole evaluation is done, so a thread cannot be stopped. Each
+worker (worker.py) opens the served store generation read-only and runs one query
+at a time. When a query passes its time limit, its worker is killed (SIGKILL) and
+a fresh one takes its place; the service keeps serving.
+
+See docs/decisions/0031-query-worker-processes.md.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from battkg.errors import BattkgError, QueryError, QueryTimeout, StoreError
+from battkg.kg import KnowledgeGraph
+from battkg.remote import is_remote, reader_for_query
+from battkg.sparql.negotiation import NotAcceptableError
+from battkg.sparql.worker import Answer, Job, ResultTooLargeError, run_job
+
+__all__ = ["Answer", "Job", "QueryExecutor", "executor_for", "run"]
+
+_ERRORS: dict[str, type[BattkgError]] = {
+    c.__name__: c
+    for c in (QueryError, NotAcceptableError, ResultTooLargeError, StoreError, BattkgError)
+}
+
+
+# -- in the service process ---------------------------------------------------
+
+_CHILD = "from battkg.sparql.worker import main; main()"
+
+
+class _Worker:
+    """One child process and its two pipes (jobs in, answers out)."""
+
+    def __init__(self) -> None:
+        job_r, job_w = os.pipe()
+        ans_r, ans_w = os.pipe()
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, str(job_r), str(ans_w)],
+            pass_fds=(job_r, ans_w),
+            stdin=subprocess.DEVNULL,
+        )
+        os.close(job_r)
+        os.close(ans_w)
+        self.jobs = Connection(job_w, readable=False)
+        self.answers = Connection(ans_r, writable=False)
+
+    def wait_ready(self, timeout: float) -> bool:
+        try:
+            return bool(self.answers.poll(timeout)) and self.answers.recv() == "ready"
+        except (EOFError, OSError):
+            return False
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+            self.process.wait(5)
+        for conn in (self.jobs, self.answers):
+            with contextlib.suppress(Exception):
+                conn.close()
+
+
+class QueryExecutor:
+    """A fixed-size pool of query worker processes; `run(job, timeout)` answers or raises."""
+
+    def __init__(self, workers: int = 2) -> None:
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        self.size = max(1, workers)
+        self.killed = 0
+        started = [self._start() for _ in range(self.size)]
+        for worker in started:
+            self._ready(worker)
+
+    def _start(self) -> _Worker:
+        worker = _Worker()
+        with self._lock:
+            self._workers.add(worker)
+        return worker
+
+    def _ready(self, worker: _Worker) -> None:
+        if worker.wait_ready(60):
+            self._idle.put(worker)
+        else:
+            self._discard(worker)
+            raise StoreError("a query worker process could not start", fix="check the service log")
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._workers.discard(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill `worker` and start a fresh one in the background."""
+        self._discard(worker)
+        if self._closed:
+            return
+
+        def start() -> None:
+            with contextlib.suppress(StoreError):
+                self._ready(self._start())
+
+        threading.Thread(target=start, name="battkg-query-respawn", daemon=True).start()
+
+    def run(self, job: Job, timeout: float) -> Answer:
+        deadline = time.monotonic() + timeout
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise QueryTimeout(
+                f"every query worker stayed busy for {timeout:g} s",
+                fix="try again shortly; long queries slow everyone down",
+            ) from None
+        try:
+            worker.jobs.send(job)
+            if not worker.answers.poll(max(0.0, deadline - time.monotonic())):
+                self.killed += 1
+                self._replace(worker)
+                raise QueryTimeout(
+                    f"the query ran longer than the {timeout:g} s limit and was stopped",
+                    fix="narrow the query (selective patterns first, LIMIT), or ask the "
+                    "operator to raise BATTKG_QUERY_TIMEOUT",
+                    details={"timeout_seconds": timeout},
+                )
+            reply = worker.answers.recv()
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            self._replace(worker)
+            raise StoreError(
+                f"the query worker died while answering ({exc or 'no reply'})"
+            ) from None
+        self._idle.put(worker)
+        if reply[0] == "ok":
+            answer: Answer = reply[1]
+            return answer
+        _, name, message, fix, details = reply
+        raise _ERRORS.get(name, BattkgError)(message, fix, details or {})
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._workers)
+            self._workers.clear()
+        for worker in workers:
+            with contextlib.suppress(Exception):
+                worker.jobs.send(None)
+            worker.kill()
+
+
+_EXECUTORS: weakref.WeakKeyDictionary[KnowledgeGraph, QueryExecutor] = weakref.WeakKeyDictionary()
+_EXECUTORS_LOCK = threading.Lock()
+
+
+def default_workers() -> int:
+    """BATTKG_QUERY_WORKERS, or the number of CPUs (at least 2, at most 8)."""
+    raw = os.environ.get("BATTKG_QUERY_WORKERS", "")
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    return max(2, min(8, os.cpu_count() or 2))
+
+
+def executor_for(kg: KnowledgeGraph) -> QueryExecutor:
+    """The worker pool of `kg`, started on first use and stopped when the process exits."""
+    with _EXECUTORS_LOCK:
+        executor = _EXECUTORS.get(kg)
+        if executor is None:
+            executor = _EXECUTORS[kg] = QueryExecutor(default_workers())
+            atexit.register(executor.close)
+        return executor
+
+
+def generation_path(kg: KnowledgeGraph) -> str:
+    """The directory of the store generation being served (the store is opened to find it)."""
+    kg.reader()
+    generation = kg.store.generation
+    if generation is None:
+        raise StoreError(
+            f"there is no built store at {kg.settings.store}", fix="run `battkg build` first"
+        )
+    if is_remote(kg.store):
+        return f"{kg.store.location}#{generation}"  # type: ignore[attr-defined]
+    return str(Path(kg.store.root) / "gens" / generation)
+
+
+def run(kg: KnowledgeGraph, job: Job) -> Answer:
+    """Run `job` on the generation `kg` serves, within kg.settings.query_timeout."""
+    if is_remote(kg.store):  # the SPARQL server runs it; the HTTP client enforces the limit
+        return run_job(job, {job.store_path: reader_for_query(kg, job.query)})
+    return executor_for(kg).run(job, kg.settings.query_timeout)

@@ -1,0 +1,129 @@
+"""/sparql: the SPARQL 1.1 Protocol endpoint, its service description, a query page for browsers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+
+from battkg.kg import KnowledgeGraph
+from battkg.sparql.answer import HTML, answer, wants_html
+from battkg.sparql.negotiation import CONTENT_TYPES, GRAPH_TYPES, require
+from battkg.sparql.protocol import MAX_QUERY_BYTES, SparqlRequest, parse_request, too_large
+from battkg.sparql.results import write_graph
+from battkg.sparql.servicedesc import service_description
+from battkg.sparql.void import dataset_iri
+from battkg.web.deps import KGDep
+
+router = APIRouter(tags=["sparql"])
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+RDF_OFFERS = list(GRAPH_TYPES)
+DEFAULT_QUERY = """PREFIX bkg: <https://w3id.org/battkg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?role ?label WHERE {
+  ?role a bkg:JobRole ; skos:prefLabel ?label .
+  FILTER(LANG(?label) = "en")
+}
+ORDER BY ?label
+LIMIT 20
+"""
+
+
+def render_page(template: str, **context: Any) -> HTMLResponse:
+    """A server-rendered page from web/templates/ (autoescaped)."""
+    html = _TEMPLATES.get_template(template).render(**context)
+    return HTMLResponse(html, headers={"Vary": "Accept"})
+
+
+def rdf_response(triples: list[Any], accept: str | None, what: str) -> Response:
+    """An RDF document in the format the client prefers (Turtle for */*), or 406."""
+    media = require(accept, RDF_OFFERS, what)
+    fmt = GRAPH_TYPES[media]
+    return Response(
+        write_graph(triples, fmt), media_type=CONTENT_TYPES[fmt], headers={"Vary": "Accept"}
+    )
+
+
+def _endpoint(request: Request) -> str:
+    return str(request.url.replace(query=None, fragment=None))
+
+
+def _page(request: Request, kg: KnowledgeGraph, query: str, autorun: bool) -> HTMLResponse:
+    examples = [{"name": q.name, "title": q.title, "text": q.text} for q in kg.queries.all()]
+    return render_page(
+        "sparql.html",
+        title="SPARQL query",
+        lead="Query the battkg knowledge graph (SPARQL 1.1). The default graph is the union "
+        "of all named graphs. Read-only; SERVICE is refused.",
+        action=_endpoint(request),
+        query=query,
+        examples=examples,
+        named=None,
+        params={},
+        base=kg.iris.base,
+        autorun=autorun,
+    )
+
+
+def _respond(request: Request, kg: KnowledgeGraph, sparql: SparqlRequest | None) -> Response:
+    accept = request.headers.get("accept")
+    if sparql is None:
+        chosen = require(accept, [*RDF_OFFERS, HTML], "the service description")
+        if chosen == HTML:
+            return _page(request, kg, DEFAULT_QUERY, autorun=False)
+        triples = service_description(_endpoint(request), dataset_iri(kg), kg.graph_sizes())
+        return rdf_response(triples, accept, "the service description")
+    if request.method == "GET" and wants_html(accept, sparql.query):
+        return _page(request, kg, sparql.query, autorun=True)
+    result = answer(kg, sparql, accept, base_iri=_endpoint(request))
+    return Response(
+        result.body,
+        media_type=CONTENT_TYPES[result.fmt],
+        headers={"Vary": "Accept", "X-Result-Size": str(result.size)},
+    )
+
+
+@router.get(
+    "/sparql",
+    summary="SPARQL 1.1 query (GET), or the service description / query page without a query",
+    response_class=Response,
+)
+def sparql_get(request: Request, kg: KGDep) -> Response:
+    sparql = parse_request("GET", None, request.query_params.multi_items())
+    return _respond(request, kg, sparql)
+
+
+@router.post(
+    "/sparql",
+    summary="SPARQL 1.1 query (POST form-encoded or application/sparql-query)",
+    response_class=Response,
+)
+async def sparql_post(request: Request, kg: KGDep) -> Response:
+    body = await _read_body(request, 3 * MAX_QUERY_BYTES)
+    sparql = parse_request(
+        "POST", request.headers.get("content-type"), request.query_params.multi_items(), body
+    )
+    return await run_in_threadpool(_respond, request, kg, sparql)
+
+
+async def _read_body(request: Request, cap: int) -> bytes:
+    """The request body, refused (413) as soon as it is larger than `cap` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        raise too_large(int(declared))
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap:
+            raise too_large(size)
+        chunks.append(chunk)
+    return b"".join(chunks)

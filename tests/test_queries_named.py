@@ -1,0 +1,130 @@
+"""The named queries in queries/: headers, parameters bound (never pasted), served at /queries."""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+
+from battkg.kg import KnowledgeGraph
+from battkg.queries import QueryRegistry
+from battkg.settings import PROJECT_ROOT
+
+REGISTRY = QueryRegistry(PROJECT_ROOT / "queries")
+ESCO_SKILL = "http://data.europa.eu/esco/skill/f83e61e0-cb73-4a6a-b266-c4be03fb30eb"
+#: Parameters that make every named query answer something on the curated graph.
+EXAMPLES: dict[str, dict[str, str]] = {
+    "role-essential-skills": {
+        "role": "mineral-processing-operator",
+        "lang": "sv",
+        "optional": "true",
+    },
+    "role-entry-requirements": {"role": "mineral-processing-operator"},
+    "courses-teaching-skill": {"skill": ESCO_SKILL},
+    "roles-without-course-in-region": {"region": "SE331"},
+    "qualifications-by-eqf": {"eqf": "4", "country": "NO"},
+    "providers-by-region": {"region": "SE"},
+    "demand-vs-places": {"country": "SE"},
+    "cross-border-offers": {"from": "FI", "to": "SE"},
+    "course-details": {"region": "FI"},
+    "demand-estimates": {"stage": "cell-manufacturing", "region": "NO"},
+    "roles-by-stage": {"stage": "cell-assembly"},
+}
+
+
+def test_there_are_at_least_twelve_named_queries_with_headers() -> None:
+    queries = REGISTRY.all()
+    assert len(queries) >= 12
+    for q in queries:
+        assert q.title and q.title != q.name, q.name
+        assert len(q.description) > 40, q.name
+
+
+@pytest.mark.parametrize("name", REGISTRY.names())
+def test_parameters_are_projected_for_substitution(name: str) -> None:
+    named = REGISTRY.get(name)
+    select = re.search(r"SELECT(.*?)WHERE", named.text, re.DOTALL | re.IGNORECASE)
+    assert select is not None
+    projected = set(re.findall(r"\?(\w+)", select.group(1)))
+    assert {p.name for p in named.params} <= projected
+
+
+@pytest.mark.parametrize("name", REGISTRY.names())
+def test_every_named_query_answers_over_http(client: TestClient, name: str) -> None:
+    r = client.get(
+        f"/queries/{name}",
+        params=EXAMPLES.get(name, {}),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert r.status_code == 200, r.text
+    rows = r.json()["results"]["bindings"]
+    assert rows, f"{name} found nothing"
+
+
+def test_list(client: TestClient) -> None:
+    listed = client.get("/queries").json()
+    assert {q["name"] for q in listed} == set(REGISTRY.names())
+    skills = next(q for q in listed if q["name"] == "role-essential-skills")
+    assert skills["url"] == "/queries/role-essential-skills"
+    assert {"name": "role", "kind": "iri:role", "required": True}.items() <= skills["parameters"][
+        0
+    ].items()
+
+
+def test_parameters_are_bound_and_filter(client: TestClient) -> None:
+    def rows(params: dict[str, str]) -> list[dict[str, dict[str, str]]]:
+        r = client.get("/queries/qualifications-by-eqf", params=params)
+        return r.json()["results"]["bindings"]  # type: ignore[no-any-return]
+
+    everything, level4 = rows({}), rows({"eqf": "4"})
+    assert len(everything) > len(level4) > 0
+    assert {b["eqf"]["value"] for b in level4} == {"4"}
+    swedish = client.get(
+        "/queries/role-essential-skills",
+        params={"role": "mineral-processing-operator", "lang": "sv"},
+    ).json()
+    assert {b["roleLabel"]["value"] for b in swedish["results"]["bindings"]} == {
+        "processoperatör i anrikningsverk"
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"role": "x> } ; DROP ALL ; SELECT * { <y"}, 422),  # not an IRI or short id: refused
+        ({"role": "mineral-processing-operator", "lang": 'en") } #'}, 422),
+        ({"role": "mineral-processing-operator", "bogus": "1"}, 422),
+        ({}, 422),
+    ],
+)
+def test_bad_parameters(client: TestClient, params: dict[str, str], status: int) -> None:
+    r = client.get("/queries/role-essential-skills", params=params)
+    assert r.status_code == status
+    assert r.json()["error"]["code"] == "invalid_parameter"
+
+
+def test_a_string_is_a_value_never_query_text(curated_kg: KnowledgeGraph) -> None:
+    named = REGISTRY.get("role-essential-skills")
+    bound = named.bind({"role": "mineral-processing-operator"}, curated_kg.iris)
+    assert bound[ox.Variable("role")] == ox.NamedNode(
+        "https://w3id.org/battkg/id/role/mineral-processing-operator"
+    )
+    assert "mineral-processing-operator" not in named.text
+
+
+def test_unknown_query_repeated_parameter_and_negotiation(client: TestClient) -> None:
+    assert client.get("/queries/no-such-query").status_code == 404
+    twice = client.get("/queries/roles-by-stage?lang=en&lang=sv")
+    assert twice.status_code == 422 and "more than once" in twice.json()["error"]["message"]
+    csv = client.get("/queries/roles-by-stage", headers={"Accept": "text/csv"})
+    assert csv.headers["content-type"].startswith("text/csv") and csv.text.startswith(
+        "stage,stageLabel,role"
+    )
+    assert client.get("/queries/roles-by-stage", headers={"Accept": "image/png"}).status_code == 406
+    page = client.get("/queries/roles-by-stage", headers={"Accept": "text/html"})
+    assert (
+        page.headers["content-type"].startswith("text/html")
+        and "Job roles by value-chain stage" in page.text
+    )
