@@ -22,8 +22,9 @@ import pyoxigraph as ox
 
 from .errors import InputError
 from .esco import EscoSource, find_esco, read_esco
+from .inference import dataset_graphs, reason_base, reason_datasets
 from .namespaces import BKG, DCTERMS, PROV, RDF, VOID, XSD, Iris
-from .reasoning import ReasoningReport, infer
+from .reasoning import ReasoningReport
 from .settings import Settings
 from .store import GenerationalStore
 
@@ -214,17 +215,10 @@ def build(
 
         t0 = time.perf_counter()
         progress(f"reasoning ({reasoner})")
-        graphs = [g.value for g in w.named_graphs() if isinstance(g, ox.NamedNode)]
-        local = [
-            ox.NamedNode(g)
-            for g in graphs
-            if g not in (iris.esco_graph, iris.inferred_graph, iris.meta_graph)
-        ]
-        bulk = [ox.NamedNode(iris.esco_graph)] if iris.esco_graph in graphs else []
-        schema = [g for g in local if g.value.startswith(iris.graph("ontology") + "/")]
-        report = infer(
-            w, local, bulk, ox.NamedNode(iris.inferred_graph), engine=reasoner, schema_graphs=schema
-        )
+        report = reason_base(w, iris, engine=reasoner)
+        if dataset_graphs(w, iris):
+            progress("reasoning over partner datasets")
+            reason_datasets(w, iris)
         seconds["reasoning"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()

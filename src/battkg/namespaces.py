@@ -69,6 +69,10 @@ class Iris:
         return self.graph("inferred")
 
     @property
+    def datasets_inferred_graph(self) -> str:
+        return self.graph("inferred", "datasets")
+
+    @property
     def esco_graph(self) -> str:
         return self.graph("esco")
 

@@ -1,0 +1,50 @@
+"""Which graphs are reasoned how, for the build and for dataset loads.
+
+- `<base>/graph/inferred`: what the ontology, the curated data and ESCO entail (the full
+  OWL RL reasoner on the local graphs, compiled rules over ESCO; see reasoning.py).
+- `<base>/graph/inferred/datasets`: what partner datasets add to that, by compiled rules
+  over the partner graphs only. A dataset load re-runs only this part.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from .namespaces import BKG, Iris
+from .reasoning import ReasoningReport, infer, infer_increment
+
+
+def dataset_graphs(store: ox.Store, iris: Iris) -> list[ox.NamedNode]:
+    query = f'SELECT DISTINCT ?g WHERE {{ GRAPH <{iris.meta_graph}> {{ ?g <{BKG}graphKind> "dataset" }} }}'
+    recorded = {row["g"].value for row in store.query(query)}  # type: ignore[union-attr]
+    present = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    return [ox.NamedNode(g) for g in sorted(recorded & present)]
+
+
+def _layout(
+    store: ox.Store, iris: Iris, partner: list[ox.NamedNode]
+) -> tuple[list[ox.NamedNode], list[ox.NamedNode], list[ox.NamedNode]]:
+    """(schema, local, bulk) graphs of the base: ontology, ontology+data, ESCO."""
+    derived = {iris.inferred_graph, iris.datasets_inferred_graph, iris.meta_graph, iris.esco_graph}
+    skip = derived | {g.value for g in partner}
+    graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    local = [ox.NamedNode(g) for g in graphs if g not in skip]
+    schema = [g for g in local if g.value.startswith(iris.graph("ontology") + "/")]
+    bulk = [ox.NamedNode(iris.esco_graph)] if iris.esco_graph in graphs else []
+    return schema, local, bulk
+
+
+def reason_base(store: ox.Store, iris: Iris, engine: str = "reasonable") -> ReasoningReport:
+    schema, local, bulk = _layout(store, iris, dataset_graphs(store, iris))
+    target = ox.NamedNode(iris.inferred_graph)
+    return infer(store, local, bulk, target, engine=engine, schema_graphs=schema)
+
+
+def reason_datasets(
+    store: ox.Store, iris: Iris, partner: list[ox.NamedNode] | None = None
+) -> ReasoningReport:
+    partner = dataset_graphs(store, iris) if partner is None else partner
+    schema, local, bulk = _layout(store, iris, partner)
+    base = [*local, *bulk, ox.NamedNode(iris.inferred_graph)]
+    target = ox.NamedNode(iris.datasets_inferred_graph)
+    return infer_increment(store, schema, base, partner, target)

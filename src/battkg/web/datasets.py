@@ -1,0 +1,94 @@
+"""Partner datasets over HTTP: list, inspect, load (PUT, authenticated) and roll back.
+
+PUT /datasets/{name} takes the file as the body in its own media type and
+answers 200 with the new version, or 422 with the validation report (nothing
+is stored then). Writes need `Authorization: Bearer <BATTKG_TOKEN>`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from .. import datasets
+from .deps import KGDep, WriteAuth
+from .errors import envelope
+from .validate import FilenameQuery, KindQuery, read_files
+
+router = APIRouter(tags=["partner data"])
+
+
+@router.get("/datasets", summary="Partner datasets with their provenance and versions")
+def list_datasets(kg: KGDep) -> dict[str, Any]:
+    return {"datasets": [d.to_dict() for d in datasets.list_datasets(kg)]}
+
+
+@router.get(
+    "/datasets/{name}", summary="One partner dataset: its graphs, current version and history"
+)
+def get_dataset(name: str, kg: KGDep) -> dict[str, Any]:
+    return datasets.get_dataset(kg, name).to_dict()
+
+
+@router.put(
+    "/datasets/{name}",
+    summary="Validate a partner file and, if it conforms, make it the new version of the dataset",
+    dependencies=[WriteAuth],
+    response_model=None,
+)
+async def put_dataset(
+    name: str,
+    request: Request,
+    kg: KGDep,
+    filename: FilenameQuery = None,
+    kind: KindQuery = None,
+    publisher: Annotated[
+        str, Query(description="who publishes the data (recorded)")
+    ] = "api client",
+    graph: Annotated[
+        str | None, Query(description="named graph for the data (default: the dataset's)")
+    ] = None,
+) -> Any:
+    datasets.check_name(name)
+    files = await read_files(request, kg, filename or name, kind)
+    result = await run_in_threadpool(
+        datasets.load, kg, files, name, graph=graph, publisher=publisher
+    )
+    if not result.loaded:
+        return envelope(
+            422,
+            "validation_failed",
+            f"the data for dataset {name!r} does not conform: {len(result.report.faults)} fault(s); nothing was stored",
+            "fix the faults listed in details.report and send the file again",
+            {"report": result.report.to_dict()},
+        )
+    return JSONResponse(
+        {
+            "dataset": name,
+            "version": result.version.version if result.version else None,
+            "generation": result.generation,
+            "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
+            "report": result.report.to_dict(),
+            "details": datasets.get_dataset(kg, name).to_dict(),
+        }
+    )
+
+
+@router.post(
+    "/datasets/{name}/rollback",
+    summary="Serve an earlier version of the dataset again (default: the one before the current)",
+    dependencies=[WriteAuth],
+)
+async def rollback(
+    name: str,
+    kg: KGDep,
+    version: Annotated[int | None, Query(description="the version to restore")] = None,
+    publisher: Annotated[
+        str, Query(description="who asks for the rollback (recorded)")
+    ] = "api client",
+) -> dict[str, Any]:
+    dataset = await run_in_threadpool(datasets.rollback, kg, name, version, publisher=publisher)
+    return dataset.to_dict()
