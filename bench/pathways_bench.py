@@ -1,0 +1,196 @@
+"""Benchmark the pathway engine on generated graphs of growing size.
+
+For each size: generate the graph (bench/pathways_gen.py), load it into a fresh store,
+then measure the model build (SPARQL reads + indexes) and its memory, the closure of
+each entry profile per filter set (computed once, then cached), and the latency of
+single pathway queries (k=3) and of the matrix (best route from every profile), in
+process and over HTTP against a real uvicorn server on 127.0.0.1.
+
+    python bench/pathways_bench.py                       # all sizes up to 50,000 courses
+    python bench/pathways_bench.py --sizes 1000 5000 --queries 100
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from battkg.kg import KnowledgeGraph
+from battkg.pathways.engine import find_pathways, make_filters, model_of, pathway_matrix
+from battkg.settings import Settings
+from pathways_gen import generate
+
+SHAPES = {1000: (60, 300), 5000: (300, 1500), 20000: (1200, 6000), 50000: (3000, 15000)}
+FILTER_SETS: dict[str, dict[str, object]] = {
+    "no filters": {},
+    "SE + sv": {"countries": ["SE"], "languages": ["sv"]},
+}
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def stats(times: list[float]) -> str:
+    ms = sorted(t * 1000 for t in times)
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    return f"median {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms   max {ms[-1]:7.1f} ms   (n={len(ms)})"
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def make_store(folder: Path, courses: int, roles: int, skills: int) -> KnowledgeGraph:
+    source = folder / "graph.nt"
+    with source.open("w", encoding="utf-8") as out:
+        out.writelines(generate(courses, roles, skills))
+    kg = KnowledgeGraph(
+        Settings.from_env({"BATTKG_STORE": str(folder / "store"), "BATTKG_ESCO_DIR": ""})
+    )
+    with kg.store.writer() as w:
+        w.bulk_load(
+            path=str(source),
+            format=ox.RdfFormat.N_TRIPLES,
+            to_graph=ox.NamedNode(kg.iris.graph("bench")),
+        )
+    return kg
+
+
+@contextlib.contextmanager
+def server(store: Path) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "BATTKG_STORE": str(store), "BATTKG_ESCO_DIR": ""}
+    cmd = [
+        sys.executable,
+        "-m",
+        "battkg.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    proc = subprocess.Popen(cmd, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def run_size(courses: int, queries: int, matrices: int, http: bool) -> None:
+    roles, skills = SHAPES.get(courses, (courses * 3 // 50, courses * 3 // 10))
+    print(f"\n== {courses:,} courses, {roles:,} roles, {skills:,} skills ==")
+    with tempfile.TemporaryDirectory(prefix="battkg-bench-") as tmp:
+        t = time.perf_counter()
+        kg = make_store(Path(tmp), courses, roles, skills)
+        print(f"generate + load store        {time.perf_counter() - t:8.2f} s")
+        before = rss_mb()
+        t = time.perf_counter()
+        model = model_of(kg)
+        print(
+            f"pathway model build          {time.perf_counter() - t:8.2f} s   (+{rss_mb() - before:.0f} MB RSS)"
+        )
+        rng = random.Random(42)
+        role_ids, profile_ids = sorted(model.roles), sorted(model.profiles)
+        pairs = [(rng.choice(role_ids), rng.choice(profile_ids)) for _ in range(queries)]
+        matrix_roles = [rng.choice(role_ids) for _ in range(matrices)]
+        for name, spec in FILTER_SETS.items():
+            filters = make_filters(kg, **spec)  # type: ignore[arg-type]
+            cold = [
+                timed(lambda p=p, f=filters: find_pathways(kg, role_ids[0], p, k=1, filters=f))
+                for p in profile_ids
+            ]
+            single = [
+                timed(lambda r=r, p=p, f=filters: find_pathways(kg, r, p, k=3, filters=f))
+                for r, p in pairs
+            ]
+            found = sum(
+                bool(find_pathways(kg, r, p, k=1, filters=filters).found) for r, p in pairs[:50]
+            )
+            matrix = [
+                timed(lambda r=r, f=filters: pathway_matrix(kg, r, filters=f)) for r in matrix_roles
+            ]
+            print(f"[{name}] first query per profile (closure)  {stats(cold)}")
+            print(
+                f"[{name}] single query, k=3, in process      {stats(single)}   routes found {found}/50"
+            )
+            print(f"[{name}] matrix ({len(profile_ids)} profiles), in process  {stats(matrix)}")
+            if http:
+                with (
+                    server(kg.settings.store) as url,
+                    httpx.Client(base_url=url, timeout=120) as client,
+                ):
+                    params = {
+                        "country": spec.get("countries", []),
+                        "language": spec.get("languages", []),
+                    }
+                    client.get(
+                        "/pathways/matrix", params={"role": role_ids[0], **params}
+                    )  # warm-up
+                    single = [
+                        timed(
+                            lambda r=r, p=p, q=params: client.get(
+                                "/pathways", params={"role": r, "entry": p, **q}
+                            )
+                        )
+                        for r, p in pairs
+                    ]
+                    matrix = [
+                        timed(
+                            lambda r=r, q=params: client.get(
+                                "/pathways/matrix", params={"role": r, **q}
+                            )
+                        )
+                        for r in matrix_roles
+                    ]
+                print(f"[{name}] single query, k=3, over HTTP       {stats(single)}")
+                print(f"[{name}] matrix, over HTTP                  {stats(matrix)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000, 50000])
+    parser.add_argument("--queries", type=int, default=200, help="single queries per filter set")
+    parser.add_argument("--matrices", type=int, default=20, help="matrix queries per filter set")
+    parser.add_argument("--no-http", action="store_true", help="skip the uvicorn measurements")
+    args = parser.parse_args()
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
+    )
+    for size in args.sizes:
+        run_size(size, args.queries, args.matrices, not args.no_http)
+
+
+if __name__ == "__main__":
+    main()

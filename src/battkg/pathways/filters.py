@@ -1,0 +1,114 @@
+"""Filters a counsellor puts on a search: place, teaching language, mode, length, cost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from .model import CourseNode
+
+ONLINE = "online"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which courses a route may use. Empty sets mean "any".
+
+    Place filters (countries, regions: region IRIs) keep a course located in any of
+    them, at any depth; online courses are kept wherever they are run from.
+    """
+
+    countries: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+    modes: frozenset[str] = frozenset()
+    max_weeks: float | None = None
+    free_only: bool = False
+
+    def allows(self, course: CourseNode) -> bool:
+        if not course.usable:
+            return False
+        if self.languages and self.languages.isdisjoint(course.languages):
+            return False
+        if self.modes and not (course.mode and _mode_name(course.mode) in self.modes):
+            return False
+        if self.free_only and not course.free:
+            return False
+        if course.mode and _mode_name(course.mode) == ONLINE:
+            return True
+        if self.countries and self.countries.isdisjoint(course.regions):
+            return False
+        return not (self.regions and self.regions.isdisjoint(course.regions))
+
+    def active(self) -> dict[str, object]:
+        """The filters that are set, by name (for answers and reasons)."""
+        out: dict[str, object] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value in (None, False) or value == frozenset():
+                continue
+            out[f.name] = sorted(value) if isinstance(value, frozenset) else value
+        return out
+
+    def without(self, name: str) -> Filters:
+        """The same filters with one of them (by field name) unset."""
+        if name == "max_weeks":
+            return replace(self, max_weeks=None)
+        if name == "free_only":
+            return replace(self, free_only=False)
+        if name not in ("countries", "regions", "languages", "modes"):
+            raise ValueError(f"no filter {name}")
+        empty: frozenset[str] = frozenset()
+        return replace(self, **{name: empty})  # type: ignore[arg-type]
+
+
+def _mode_name(mode_iri: str) -> str:
+    """voc:mode-on-site -> on-site."""
+    return mode_iri.rsplit("/", 1)[-1].removeprefix("mode-")
+
+
+class FilterIndex:
+    """Course sets by language, mode, place and cost, so that a filter is a few set operations."""
+
+    def __init__(self, courses: list[CourseNode]) -> None:
+        self.usable = frozenset(c.idx for c in courses if c.usable)
+        self.free = frozenset(c.idx for c in courses if c.free)
+        self.by_language: dict[str, set[int]] = {}
+        self.by_mode: dict[str, set[int]] = {}
+        self.by_region: dict[str, set[int]] = {}
+        for c in courses:
+            for lang in c.languages:
+                self.by_language.setdefault(lang, set()).add(c.idx)
+            if c.mode:
+                self.by_mode.setdefault(_mode_name(c.mode), set()).add(c.idx)
+            for region in c.regions:
+                self.by_region.setdefault(region, set()).add(c.idx)
+        self.online = frozenset(self.by_mode.get(ONLINE, ()))
+        self._cache: dict[Filters, frozenset[int]] = {}
+
+    def allowed(self, filters: Filters) -> frozenset[int]:
+        """The courses a route may use under `filters` (cached for the last 256 filter sets)."""
+        found = self._cache.get(filters)
+        if found is not None:
+            return found
+        keep = set(self.usable)
+        if filters.languages:
+            keep &= _union(self.by_language, filters.languages)
+        if filters.modes:
+            keep &= _union(self.by_mode, filters.modes)
+        if filters.free_only:
+            keep &= self.free
+        for places in (filters.countries, filters.regions):
+            if places:
+                keep &= _union(self.by_region, places) | self.online
+        found = frozenset(keep)
+        if len(self._cache) >= 256:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[filters] = found
+        return found
+
+
+def _union(index: dict[str, set[int]], keys: frozenset[str]) -> set[int]:
+    out: set[int] = set()
+    for key in keys:
+        out |= index.get(key, set())
+    return out

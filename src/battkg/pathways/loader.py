@@ -1,0 +1,257 @@
+"""Read the pathway model from the store with the SPARQL files in queries/pathways/.
+
+Four queries: things.rq (what is a course, a role, ...), facts.rq (every fact the
+engine needs, as plain triple patterns), regions.rq and labels.rq. Results are
+read as SPARQL TSV serialised by Oxigraph, which is several times faster than
+building a Python term per cell (docs/decisions/0012-pathway-loader.md).
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+import pyoxigraph as ox
+
+from ..errors import QueryError, StoreError
+from ..namespaces import BKG
+from .builder import ModelBuilder
+from .model import PathwayModel
+
+if TYPE_CHECKING:
+    from ..kg import KnowledgeGraph
+
+
+class Lit(NamedTuple):
+    value: str
+    datatype: str = ""
+    lang: str = ""
+
+
+Term = str | Lit  # an IRI, or a literal
+
+_COURSE_LISTS = {
+    "teachesSkill": "skills",
+    "awardsQualification": "qualifications",
+    "offeredBy": "providers",
+    "teachingLanguage": "languages",
+    "locatedIn": "located_in",
+}
+_COURSE_VALUES = {
+    "entryRequirement": "requirement",
+    "durationWeeks": "weeks",
+    "credits": "credits",
+    "creditSystem": "credit_system",
+    "tuitionFee": "fee",
+    "currency": "currency",
+    "publiclyFunded": "funded",
+    "placesPerYear": "places",
+    "mode": "mode",
+    "municipality": "municipality",
+}
+_ROLE_LINKS = {
+    "entryRequirement": "requirement",
+    "essentialSkill": "essential",
+    "optionalSkill": "optional",
+}
+_PROFILE_LINKS = {"holdsQualification": "qualifications", "holdsSkill": "skills"}
+
+
+def query_text(kg: KnowledgeGraph, name: str) -> str:
+    path: Path = kg.settings.queries_dir / "pathways" / f"{name}.rq"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise StoreError(
+            f"cannot read the pathway query {path}: {exc.strerror}",
+            fix="restore queries/pathways/ from the repository (BATTKG_HOME must point at it)",
+        ) from exc
+
+
+def tsv_lines(kg: KnowledgeGraph, name: str) -> list[str]:
+    """The solutions of queries/pathways/<name>.rq as SPARQL TSV lines (header dropped)."""
+    result = kg.query(_prefixed(query_text(kg, name)))
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError(f"queries/pathways/{name}.rq is not a SELECT query")
+    buffer = io.BytesIO()
+    result.serialize(buffer, ox.QueryResultsFormat.TSV)
+    return [line for line in buffer.getvalue().decode("utf-8").split("\n")[1:] if line]
+
+
+def rows(kg: KnowledgeGraph, name: str) -> list[list[Term]]:
+    """The solutions of queries/pathways/<name>.rq, each a list of terms in SELECT order."""
+    return [[parse_term(cell) for cell in line.split("\t")] for line in tsv_lines(kg, name)]
+
+
+def load_model(kg: KnowledgeGraph) -> PathwayModel:
+    """Build the model from the current store generation."""
+    b = ModelBuilder()
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for thing, kind in rows(kg, "things"):
+        kinds[str(kind).removeprefix(BKG)].add(str(thing))
+    facts: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for line in tsv_lines(kg, "facts"):
+        thing, link, value = line.split("\t")
+        facts[link[len(BKG) + 1 : -1]].append((thing[1:-1], value))
+    numbers = {s: _num(parse_term(v)) for s, v in facts["levelNumber"]}
+    for q, level in facts["eqfLevel"]:
+        if q not in kinds["EntryProfile"]:
+            b.qualification(q, numbers.get(level[1:-1]))
+    courses = kinds["Course"]
+    for course in courses:
+        b.course(course)
+    _requirements(b, facts, numbers)
+    for link, key in _COURSE_LISTS.items():
+        iri_valued = link != "teachingLanguage"
+        for s, v in facts[link]:
+            if s in courses:
+                b.courses[s][key].append(v[1:-1] if iri_valued else str(cell_value(v)))  # type: ignore[attr-defined]
+    for link, key in _COURSE_VALUES.items():
+        for s, v in facts[link]:
+            if s in courses:
+                b.courses[s][key] = cell_value(v)
+    _roles_and_profiles(b, facts, kinds)
+    parents: dict[str, set[str]] = defaultdict(set)
+    for region, parent, code in rows(kg, "regions"):
+        if isinstance(parent, str):
+            parents[str(region)].add(parent)
+        if isinstance(code, Lit):
+            b.region_country[str(region)] = code.value
+    for entry in b.courses.values():
+        located = entry["located_in"]
+        entry["regions"] = [r for place in located for r in (place, *parents.get(place, ()))]  # type: ignore[attr-defined]
+    for region, above in parents.items():
+        country = next((b.region_country[p] for p in above if p in b.region_country), None)
+        if country and region not in b.region_country:
+            b.region_country[region] = country
+    for thing, preferred, label in rows(kg, "labels"):
+        if isinstance(label, Lit):
+            b.labels.add(str(thing), label.lang, label.value, preferred=_py(preferred) is True)
+    return b.build()
+
+
+def _requirements(
+    b: ModelBuilder, facts: dict[str, list[tuple[str, str]]], numbers: dict[str, float | None]
+) -> None:
+    for _s, req in facts["entryRequirement"]:
+        b.requirement(req[1:-1])
+    known = set(b.requirements)
+    for s, v in facts["openEntry"]:
+        if s in known and _py(parse_term(v)) is True:
+            b.requirement(s).open_entry = True
+    for s, v in facts["priorLearningAccepted"]:
+        if s in known and _py(parse_term(v)) is True:
+            b.requirement(s).prior_learning = True
+    for s, v in facts["minimumExperienceYears"]:
+        if s in known:
+            spec = b.requirement(s)
+            spec.min_experience = max(spec.min_experience, _num(parse_term(v)) or 0.0)
+    for s, v in facts["acceptsQualification"]:
+        if s in known:
+            b.requirement(s).accepts.add(v[1:-1])
+    for s, v in facts["requiresSkill"]:
+        if s in known:
+            b.requirement(s).skills.add(v[1:-1])
+    for s, v in facts["acceptsLevel"]:
+        number = numbers.get(v[1:-1])
+        if s in known and number is not None:
+            b.requirement(s).levels.add(number)
+
+
+def _roles_and_profiles(
+    b: ModelBuilder, facts: dict[str, list[tuple[str, str]]], kinds: dict[str, set[str]]
+) -> None:
+    roles, profiles = kinds["JobRole"], kinds["EntryProfile"]
+    for role in roles:
+        b.role(role)
+    for link, key in _ROLE_LINKS.items():
+        for s, v in facts[link]:
+            if s in roles:
+                b.role(s, **{key: [v[1:-1]] if key != "requirement" else v[1:-1]})
+    for profile in profiles:
+        b.profile(profile)
+    for link, key in _PROFILE_LINKS.items():
+        for s, v in facts[link]:
+            if s in profiles:
+                b.profile(s, **{key: [v[1:-1]]})
+    for s, v in facts["experienceYears"]:
+        if s in profiles:
+            b.profile(s, experience=_num(parse_term(v)))
+
+
+def cell_value(cell: str) -> object:
+    """A TSV cell as a Python value: IRIs as strings, literals as bool, float or str."""
+    first = cell[:1]
+    if first == "<":
+        return cell[1:-1]
+    if first == '"':
+        return _py(parse_term(cell))
+    if cell in ("true", "false"):
+        return cell == "true"
+    try:
+        return float(cell)
+    except ValueError:
+        return cell
+
+
+def parse_term(cell: str) -> Term:
+    """One SPARQL TSV cell: <iri>, "literal"@lang, "literal"^^<datatype>, or a bare number/boolean."""
+    if cell.startswith("<"):
+        return cell[1:-1]
+    if cell.startswith('"'):
+        end = cell.rfind('"')
+        value = _unescape(cell[1:end])
+        rest = cell[end + 1 :]
+        if rest.startswith("@"):
+            return Lit(value, lang=rest[1:].lower())
+        return Lit(value, datatype=rest[3:-1] if rest.startswith("^^<") else "")
+    if cell in ("true", "false"):
+        return Lit(cell, "boolean")
+    return Lit(cell, "decimal" if cell[:1].isdigit() or cell[:1] in "-+." else "")
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            out.append(_ESCAPES.get(text[i + 1], text[i + 1]))
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def _num(term: Term | None) -> float | None:
+    if not isinstance(term, Lit):
+        return None
+    try:
+        return float(term.value)
+    except ValueError:
+        return None
+
+
+def _py(term: Term) -> object:
+    """A literal as a Python value (booleans, numbers, strings); IRIs as strings."""
+    if not isinstance(term, Lit):
+        return term
+    kind = term.datatype.rsplit("#", 1)[-1]
+    if kind == "boolean":
+        return term.value in ("true", "1")
+    if kind in ("decimal", "double", "float") or kind.endswith(
+        ("integer", "Integer", "int", "long")
+    ):
+        number = float(term.value)
+        return int(number) if kind.endswith(("integer", "Integer", "int", "long")) else number
+    return term.value
+
+
+def _prefixed(sparql: str) -> str:
+    return f"PREFIX bkg: <{BKG}>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n{sparql}"

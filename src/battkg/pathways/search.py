@@ -1,0 +1,294 @@
+"""The k best routes from a start to a role: best-first regression over sets of courses.
+
+A search node is a set of chosen courses C. Its holdings are the fixed point of taking,
+from the start, every course of C whose requirement is met (order does not matter:
+holdings only grow). Its *open goals* are the parts of the role's requirement and of
+the still-stuck courses' requirements that those holdings do not meet: an
+alternatives part ("one of these qualifications or levels") or one required skill.
+A node with no open goal is a route.
+
+A node is expanded on one open goal that no course of C could meet (any route through
+C must add a course for it), or, when every open goal could be met by a stuck course
+of C (a cycle), on all of them. Children are generated lazily, cheapest supporter
+first, so a goal that thousands of courses meet costs only the few looked at. The
+priority is g + h with an admissible h (bounds.py and `_h`), so routes come out
+cheapest first. Only minimal routes (no course can be left out) are kept, and routes
+are distinct as sets of courses. See docs/decisions/0010-pathway-search.md.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .bounds import INF, Climbs, ladder_for
+from .closure import filter_index_of, index_of
+from .filters import Filters
+from .model import CourseNode, PathwayModel, Requirement, Start
+
+Goal = tuple[object, ...]  # ("alt", accepts, min_level) or ("skill", item)
+DEFAULT_MAX_NODES = 4_000  # for the exact search; the greedy fallback gets as many again
+GREEDY_WEIGHT = 2.0
+
+
+@dataclass(frozen=True)
+class Route:
+    courses: tuple[int, ...]  # in an order in which they can be taken
+    cost: int
+    weeks: float
+
+
+@dataclass
+class SearchResult:
+    routes: list[Route]
+    expanded: int = 0
+    truncated: bool = False  # the node limit stopped the exact search
+    optimal: bool = True  # False: some routes come from the greedy fallback, not proven best
+    reachable: bool = True  # the role can be reached at all under the filters
+
+
+@dataclass
+class State:
+    order: list[int]
+    held: set[int]
+    level: float
+    stuck: list[int]
+
+
+def goals_of(req: Requirement, held: set[int], level: float, experience: float) -> list[Goal]:
+    """The parts of a requirement that the holdings do not meet."""
+    goals: list[Goal] = []
+    if not req.alternatives_met(held, level, experience):
+        goals.append(("alt", req.accepts, req.min_level))
+    goals.extend(("skill", s) for s in sorted(req.skills) if s not in held)
+    return goals
+
+
+def meets(course: CourseNode, goal: Goal) -> bool:
+    """Completing `course` meets `goal`."""
+    if goal[0] == "skill":
+        return goal[1] in course.awards
+    min_level = goal[2]
+    if min_level is not None and course.award_level >= min_level:  # type: ignore[operator]
+        return True
+    return not goal[1].isdisjoint(course.qualifications)  # type: ignore[attr-defined]
+
+
+class Search:
+    """One search space: a start, a role requirement, filters and a ranking."""
+
+    def __init__(
+        self, model: PathwayModel, start: Start, goal: Requirement, filters: Filters, rank: str
+    ) -> None:
+        self.model, self.start, self.goal = model, start, goal
+        self.filters, self.rank = filters, rank
+        self._minsup: dict[Goal, int | None] = {}
+        self._sets: dict[Goal, frozenset[int]] = {}
+        allowed = filter_index_of(model).allowed(filters)
+        self.closure = index_of(model).closure(start, allowed, filters)
+        self.ladder = ladder_for(model, rank, filters, allowed)
+
+    # -- courses and goals -----------------------------------------------------
+
+    def allowed(self, idx: int) -> bool:
+        """Passes the filters and can be taken at some point (it is in the closure)."""
+        return idx in self.closure.taken
+
+    def cost(self, idx: int) -> int:
+        return self.model.courses[idx].cost(self.rank)
+
+    def supporters(self, goal: Goal) -> tuple[int, ...]:
+        if goal[0] == "skill":
+            return self.model.teachers(goal[1], self.rank)  # type: ignore[arg-type]
+        return self.model.supporters(goal[1], goal[2], self.rank)  # type: ignore[arg-type]
+
+    def minsup(self, goal: Goal) -> int | None:
+        """The cost of the cheapest allowed course that meets `goal`."""
+        if goal not in self._minsup:
+            first = next((c for c in self.supporters(goal) if self.allowed(c)), None)
+            self._minsup[goal] = None if first is None else self.cost(first)
+        return self._minsup[goal]
+
+    def bound(self, goal: Goal, state: State, climbs: Climbs, helpers: list[int]) -> float:
+        """A lower bound on what meeting `goal` still costs from a node (INF: impossible)."""
+        ladder, level = self.ladder, state.level
+        best = INF
+        for idx in helpers:  # a stuck course of the node that meets it costs only its entry
+            best = min(best, ladder.climb(climbs, level, ladder.entry[idx]))
+        if goal[0] == "skill":
+            best = min(best, ladder.via(self.supporters(goal), climbs, level, self.closure.taken))
+        else:
+            if goal[2] is not None:
+                best = min(best, ladder.climb(climbs, level, goal[2]))  # type: ignore[arg-type]
+            for q in goal[1]:  # type: ignore[attr-defined]
+                teachers = self.model.teachers(q, self.rank)
+                best = min(best, ladder.via(teachers, climbs, level, self.closure.taken))
+        if not helpers:
+            first = self.minsup(goal)
+            return INF if first is None else max(best, first)
+        return best
+
+    # -- nodes -----------------------------------------------------------------
+
+    def evaluate(self, chosen: frozenset[int]) -> State:
+        """Take every course of `chosen` that can be taken, in a natural order."""
+        courses = self.model.courses
+        held, level, exp = set(self.start.held), self.start.level, self.start.experience
+        pending = sorted(
+            chosen, key=lambda i: (courses[i].award_level, courses[i].weeks, courses[i].iri)
+        )
+        order: list[int] = []
+        progress = True
+        while progress and pending:
+            progress = False
+            for idx in pending:
+                req = courses[idx].requirement
+                if req is not None and req.met(held, level, exp):
+                    held.update(courses[idx].awards)
+                    level = max(level, courses[idx].award_level)
+                    order.append(idx)
+                    pending.remove(idx)
+                    progress = True
+                    break
+        return State(order, held, level, pending)
+
+    def open_goals(self, state: State) -> dict[Goal, set[int]]:
+        """The open goals, each with the stuck courses whose requirement has it."""
+        exp = self.start.experience
+        goals: dict[Goal, set[int]] = {
+            g: set() for g in goals_of(self.goal, state.held, state.level, exp)
+        }
+        for idx in state.stuck:
+            req = self.model.courses[idx].requirement
+            if req is not None:
+                for g in goals_of(req, state.held, state.level, exp):
+                    goals.setdefault(g, set()).add(idx)
+        return goals
+
+    def helpers(self, goal: Goal, owners: set[int], state: State) -> list[int]:
+        """Stuck courses of the node that would meet `goal`. A course that needs the goal itself
+        is counted too: the bound stays admissible (it only gets weaker), and measured on the
+        generated graphs, branching on such self-cycles first made plateaus far larger."""
+        courses = self.model.courses
+        return [c for c in state.stuck if meets(courses[c], goal)]
+
+    def reaches(self, state: State) -> bool:
+        return self.goal.met(state.held, state.level, self.start.experience)
+
+    def minimal(self, chosen: frozenset[int]) -> bool:
+        return not any(self.reaches(self.evaluate(chosen - {c})) for c in chosen)
+
+    def assess(self, state: State, greedy: bool = False) -> tuple[float, list[Goal], Climbs]:
+        """h for a node with open goals, the goals to branch on ([] when a dead end), and the
+        node's relaxed climbs. `greedy` sums the goals' bounds instead: not a lower bound, but
+        a better guide for the fallback search."""
+        owned = self.open_goals(state)
+        goals = list(owned)
+        helpers = [self.helpers(g, owned[g], state) for g in goals]
+        hard = [g for g, h in zip(goals, helpers, strict=True) if not h]
+        climbs = self.ladder.climbs(state.level, state.stuck)
+        bounds = [self.bound(g, state, climbs, h) for g, h in zip(goals, helpers, strict=True)]
+        if INF in bounds:
+            return INF, [], climbs
+        h = max(bounds)
+        if greedy:
+            h = sum(bounds)
+        elif len(hard) > 1:
+            h = max(h, self._disjoint_sum(hard))
+        if hard:
+            worst = max(hard, key=lambda g: bounds[goals.index(g)])
+            return h, [worst], climbs
+        return h, goals, climbs
+
+    def _disjoint_sum(self, hard: list[Goal]) -> int:
+        """Goals no single course meets together each need a course of their own."""
+        sets = [self._support_set(g) for g in hard[:8]]
+        firsts = [self.minsup(g) or 0 for g in hard[:8]]
+        best = 0
+        for mask in range(3, 1 << len(sets)):
+            members = [i for i in range(len(sets)) if mask >> i & 1]
+            if len(members) > 1 and _disjoint([sets[i] for i in members]):
+                best = max(best, sum(firsts[i] for i in members))
+        return best
+
+    def _support_set(self, goal: Goal) -> frozenset[int]:
+        found = self._sets.get(goal)
+        if found is None:
+            found = self._sets[goal] = frozenset(
+                c for c in self.supporters(goal) if self.allowed(c)
+            )
+        return found
+
+    def candidates(
+        self, goals: list[Goal], chosen: frozenset[int], climbs: Climbs, level: float
+    ) -> Iterator[tuple[float, int]]:
+        """Allowed courses not yet chosen that meet one of `goals`, with a lower bound on what
+        adding each costs (its cost plus the relaxed climb to its entry level), in that order."""
+        entry, climb = self.ladder.entry, self.ladder.climb
+        streams = []
+        for goal in goals:
+            for bucket in self._buckets(goal):
+                streams.append(self._keyed(bucket, climb(climbs, level, entry[bucket[0]])))
+        seen: set[int] = set()
+        for key, idx in heapq.merge(*streams):
+            if idx not in seen and idx not in chosen and self.allowed(idx):
+                seen.add(idx)
+                yield key, idx
+
+    def _keyed(self, bucket: tuple[int, ...], extra: float) -> Iterator[tuple[float, int]]:
+        for idx in bucket:
+            yield self.cost(idx) + extra, idx
+
+    def _buckets(self, goal: Goal) -> list[tuple[int, ...]]:
+        """The supporters of a goal grouped by entry level, each group cheapest first."""
+        key = ("buckets", goal, self.rank)
+        found: list[tuple[int, ...]] | None = self.model.caches.get(key)
+        if found is None:
+            groups: dict[float, list[int]] = {}
+            for idx in self.supporters(goal):
+                groups.setdefault(self.ladder.entry[idx], []).append(idx)
+            found = self.model.caches[key] = [tuple(g) for g in groups.values()]
+        return found
+
+    # -- the search ------------------------------------------------------------
+
+    def run(self, k: int = 3, max_nodes: int = DEFAULT_MAX_NODES) -> SearchResult:
+        if self.reaches(self.evaluate(frozenset())):
+            return SearchResult([Route((), 0, 0.0)])
+        if not self.goal.met(self.closure.held, self.closure.level, self.start.experience):
+            return SearchResult([], reachable=False)
+        from .bestfirst import BestFirst
+
+        exact = BestFirst(self, k, max_nodes).run()
+        if not exact.truncated:
+            return exact
+        greedy = BestFirst(self, k, max_nodes, weight=GREEDY_WEIGHT).run()
+        routes = {frozenset(r.courses): r for r in greedy.routes} | {
+            frozenset(r.courses): r for r in exact.routes
+        }
+        best = sorted(routes.values(), key=lambda r: r.cost)[:k]
+        return SearchResult(best, exact.expanded + greedy.expanded, True, optimal=False)
+
+
+def _disjoint(sets: list[frozenset[int]]) -> bool:
+    seen: set[int] = set()
+    for one in sets:
+        if not seen.isdisjoint(one):
+            return False
+        seen |= one
+    return True
+
+
+def find_routes(
+    model: PathwayModel,
+    start: Start,
+    goal: Requirement,
+    filters: Filters | None = None,
+    *,
+    k: int = 3,
+    rank: str = "duration",
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> SearchResult:
+    """The k cheapest distinct minimal routes from `start` to meeting `goal`."""
+    return Search(model, start, goal, filters or Filters(), rank).run(k, max_nodes)

@@ -1,0 +1,290 @@
+"""The route search on hand-made graphs with known answers, and against brute force."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from battkg.pathways.builder import ModelBuilder
+from battkg.pathways.filters import Filters
+from battkg.pathways.model import PathwayModel
+from battkg.pathways.search import Search, find_routes
+
+# -- a tiny language for hand-made graphs --------------------------------------
+
+
+def graph(
+    courses: dict[str, dict[str, object]],
+    role: dict[str, object],
+    holds: tuple[str, ...] = (),
+    experience: float = 0.0,
+    levels: dict[str, float] | None = None,
+) -> PathwayModel:
+    """courses: name -> {weeks, req: {...}, awards: [...], teaches: [...], lang, fee, mode}."""
+    b = ModelBuilder()
+    for q, level in (levels or {}).items():
+        b.qualification(q, level)
+
+    def requirement(name: str, spec: dict[str, object]) -> str:
+        r = b.requirement(name)
+        r.open_entry = bool(spec.get("open"))
+        r.accepts = set(spec.get("accepts", ()))  # type: ignore[call-overload]
+        r.levels = set(spec.get("levels", ()))  # type: ignore[call-overload]
+        r.prior_learning = bool(spec.get("pl"))
+        r.min_experience = float(spec.get("years", 0.0))  # type: ignore[arg-type]
+        r.skills = set(spec.get("skills", ()))  # type: ignore[call-overload]
+        return name
+
+    for name, c in courses.items():
+        b.course(
+            name,
+            requirement=requirement(f"req-{name}", c.get("req", {"open": True})),  # type: ignore[arg-type]
+            weeks=c.get("weeks", 10.0),
+            qualifications=c.get("awards", []),
+            skills=c.get("teaches", []),
+            languages=c.get("lang", ["sv"]),
+            fee=c.get("fee"),
+            funded=c.get("funded", True),
+            mode=c.get("mode", "https://w3id.org/battkg/id/vocab/mode-on-site"),
+            located_in=c.get("region", ["SE331"]),
+        )
+    b.role("role", requirement=requirement("req-role", role))
+    b.profile(
+        "me",
+        qualifications=[h for h in holds if h.startswith("q")],
+        skills=[h for h in holds if not h.startswith("q")],
+        experience=experience,
+    )
+    return b.build()
+
+
+def routes(
+    model: PathwayModel, k: int = 3, rank: str = "duration", filters: Filters | None = None
+) -> list[list[str]]:
+    start = model.start(model.profiles["me"])
+    goal = model.roles["role"].requirement
+    assert goal is not None
+    found = find_routes(model, start, goal, filters, k=k, rank=rank)
+    return [[model.courses[i].iri for i in r.courses] for r in found.routes]
+
+
+# -- known answers ----------------------------------------------------------------
+
+
+def test_shortest_of_alternative_qualifications() -> None:
+    m = graph(
+        {"long": {"weeks": 80, "awards": ["qA"]}, "short": {"weeks": 20, "awards": ["qB"]}},
+        {"accepts": ["qA", "qB"]},
+    )
+    assert routes(m) == [["short"], ["long"]]
+
+
+def test_level_alternative_accepts_any_qualification_at_or_above() -> None:
+    m = graph(
+        {"l3": {"weeks": 5, "awards": ["q3"]}, "l6": {"weeks": 30, "awards": ["q6"]}},
+        {"levels": [4.0]},
+        levels={"q3": 3.0, "q6": 6.0},
+    )
+    assert routes(m) == [["l6"]]
+
+
+def test_conjunctive_skills_need_every_skill() -> None:
+    m = graph(
+        {
+            "a": {"weeks": 3, "teaches": ["s1"]},
+            "b": {"weeks": 4, "teaches": ["s2"]},
+            "ab": {"weeks": 10, "teaches": ["s1", "s2"]},
+        },
+        {"open": True, "skills": ["s1", "s2"]},
+    )
+    assert routes(m) == [["a", "b"], ["ab"]]
+
+
+def test_chain_through_a_prerequisite_and_steps_in_order() -> None:
+    m = graph(
+        {
+            "upper-secondary": {"weeks": 40, "awards": ["q4"]},
+            "technician": {"weeks": 40, "awards": ["q5"], "req": {"levels": [4.0]}},
+        },
+        {"levels": [5.0]},
+        holds=("q2",),
+        levels={"q2": 2.0, "q4": 4.0, "q5": 5.0},
+    )
+    assert routes(m) == [["upper-secondary", "technician"]]
+
+
+def test_prior_learning_stands_in_with_enough_experience() -> None:
+    courses = {"diploma": {"weeks": 40, "awards": ["q4"]}}
+    role = {"levels": [4.0], "pl": True, "years": 3.0}
+    assert routes(graph(courses, role, experience=5.0, levels={"q4": 4.0})) == [[]]
+    assert routes(graph(courses, role, experience=1.0, levels={"q4": 4.0})) == [["diploma"]]
+
+
+def test_cycle_of_courses_that_need_each_other_is_not_a_route() -> None:
+    m = graph(
+        {
+            "x": {"weeks": 1, "teaches": ["sx"], "req": {"open": True, "skills": ["sy"]}},
+            "y": {"weeks": 1, "teaches": ["sy"], "req": {"open": True, "skills": ["sx"]}},
+            "z": {"weeks": 9, "teaches": ["sy"]},
+        },
+        {"open": True, "skills": ["sx"]},
+    )
+    assert routes(m) == [["z", "x"]]
+
+
+def test_ties_give_distinct_routes_not_reorderings() -> None:
+    m = graph(
+        {
+            "a": {"weeks": 5, "teaches": ["s1"]},
+            "b": {"weeks": 5, "teaches": ["s2"]},
+            "c": {"weeks": 5, "teaches": ["s1"]},
+        },
+        {"open": True, "skills": ["s1", "s2"]},
+    )
+    found = routes(m, k=5)
+    assert sorted(map(sorted, found)) == [["a", "b"], ["b", "c"]]
+
+
+def test_unreachable_role_has_no_route() -> None:
+    m = graph({"a": {"weeks": 5, "teaches": ["s1"]}}, {"open": True, "skills": ["s9"]})
+    assert routes(m) == []
+
+
+def test_role_without_any_way_in_is_unreachable() -> None:
+    m = graph({"a": {"weeks": 5, "awards": ["q1"]}}, {})
+    assert routes(m) == []
+
+
+def test_filters_that_remove_every_route() -> None:
+    m = graph({"fi-course": {"weeks": 5, "awards": ["q1"], "lang": ["fi"]}}, {"accepts": ["q1"]})
+    assert routes(m) == [["fi-course"]]
+    assert routes(m, filters=Filters(languages=frozenset({"sv"}))) == []
+    assert routes(m, filters=Filters(max_weeks=4)) == []
+
+
+def test_online_courses_pass_place_filters() -> None:
+    online = "https://w3id.org/battkg/id/vocab/mode-online"
+    m = graph(
+        {
+            "far": {"weeks": 5, "awards": ["q1"], "region": ["FI195"]},
+            "web": {"weeks": 9, "awards": ["q1"], "region": ["SE232"], "mode": online},
+        },
+        {"accepts": ["q1"]},
+    )
+    assert routes(m, filters=Filters(regions=frozenset({"SE331"}))) == [["web"]]
+
+
+def test_rankings_by_steps_and_by_cost() -> None:
+    m = graph(
+        {
+            "one-long-paid": {"weeks": 60, "teaches": ["s1", "s2"], "fee": 3000.0, "funded": False},
+            "a": {"weeks": 10, "teaches": ["s1"]},
+            "b": {"weeks": 10, "teaches": ["s2"]},
+        },
+        {"open": True, "skills": ["s1", "s2"]},
+    )
+    assert routes(m, k=1) == [["a", "b"]]
+    assert routes(m, k=1, rank="steps") == [["one-long-paid"]]
+    assert routes(m, k=1, rank="cost") == [["a", "b"]]
+    assert routes(m, k=1, filters=Filters(free_only=True)) == [["a", "b"]]
+
+
+def test_only_minimal_routes() -> None:
+    # "both" alone is enough; "extra" + "both" must never come back as a second route
+    m = graph(
+        {"both": {"weeks": 5, "teaches": ["s1", "s2"]}, "extra": {"weeks": 1, "teaches": ["s1"]}},
+        {"open": True, "skills": ["s1", "s2"]},
+    )
+    assert routes(m, k=3) == [["both"]]
+
+
+# -- property tests against brute force --------------------------------------------
+
+QUALS = [f"q{i}" for i in range(3)]
+SKILLS = [f"s{i}" for i in range(4)]
+
+
+@st.composite
+def random_graphs(draw: st.DrawFn) -> PathwayModel:
+    def req() -> dict[str, object]:
+        return {
+            "open": draw(st.booleans()) and draw(st.booleans()),
+            "accepts": draw(st.lists(st.sampled_from(QUALS), max_size=2)),
+            "levels": draw(st.lists(st.sampled_from([3.0, 4.0, 5.0]), max_size=1)),
+            "pl": draw(st.booleans()) and draw(st.booleans()),
+            "years": draw(st.sampled_from([0.0, 2.0])),
+            "skills": draw(st.lists(st.sampled_from(SKILLS), max_size=2, unique=True)),
+        }
+
+    n = draw(st.integers(1, 7))
+    courses = {
+        f"c{i}": {
+            "weeks": draw(st.integers(1, 9)),
+            "awards": draw(st.lists(st.sampled_from(QUALS), max_size=1)),
+            "teaches": draw(st.lists(st.sampled_from(SKILLS), max_size=3, unique=True)),
+            "req": req(),
+        }
+        for i in range(n)
+    }
+    levels = {q: float(draw(st.integers(2, 6))) for q in QUALS}
+    holds = tuple(draw(st.lists(st.sampled_from(QUALS + SKILLS), max_size=2)))
+    return graph(
+        courses, req(), holds=holds, experience=draw(st.sampled_from([0.0, 3.0])), levels=levels
+    )
+
+
+def brute_force(model: PathwayModel) -> list[tuple[int, frozenset[int]]]:
+    """Every minimal feasible set of courses, cheapest first."""
+    goal = model.roles["role"].requirement
+    assert goal is not None
+    s = Search(model, model.start(model.profiles["me"]), goal, Filters(), "duration")
+    usable = [c.idx for c in model.courses if c.usable]
+    found = []
+    for n in range(len(usable) + 1):
+        for combo in itertools.combinations(usable, n):
+            chosen = frozenset(combo)
+            state = s.evaluate(chosen)
+            if not state.stuck and s.reaches(state) and s.minimal(chosen):
+                found.append((sum(s.cost(c) for c in chosen), chosen))
+    return sorted(found, key=lambda x: x[0])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_graphs())
+def test_routes_are_feasible_and_none_cheaper_exists(model: PathwayModel) -> None:
+    goal = model.roles["role"].requirement
+    assert goal is not None
+    start = model.start(model.profiles["me"])
+    result = find_routes(model, start, goal, k=3)
+    s = Search(model, start, goal, Filters(), "duration")
+    for route in result.routes:  # feasible: each step's requirement is held before it is taken
+        held, level = set(start.held), start.level
+        for idx in route.courses:
+            course = model.courses[idx]
+            assert course.requirement is not None and course.requirement.met(
+                held, level, start.experience
+            )
+            held |= course.awards
+            level = max(level, course.award_level)
+        assert goal.met(held, level, start.experience)
+        assert s.minimal(frozenset(route.courses))
+    assert len({frozenset(r.courses) for r in result.routes}) == len(result.routes)
+    expected = [cost for cost, _ in brute_force(model)[:3]]
+    assert [r.cost for r in result.routes] == expected
+
+
+@pytest.mark.parametrize("rank", ["steps", "cost"])
+def test_other_rankings_match_brute_force(rank: str) -> None:
+    m = graph(
+        {
+            "a": {"weeks": 2, "teaches": ["s1"], "fee": 100.0, "funded": False},
+            "b": {"weeks": 3, "teaches": ["s2"]},
+            "ab": {"weeks": 30, "teaches": ["s1", "s2"]},
+        },
+        {"open": True, "skills": ["s1", "s2"]},
+    )
+    best = routes(m, k=1, rank=rank)
+    assert best == ([["ab"]] if rank in ("steps", "cost") else [["a", "b"]])
