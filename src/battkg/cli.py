@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -215,6 +216,94 @@ def _check(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
     return EXIT_FINDINGS if faults else EXIT_OK
 
 
+# -- partner data: validate, load, rollback ----------------------------------
+
+
+@command("validate")
+def _validate(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
+    from .ingest import read_path
+    from .validation import validate_files
+
+    files = [read_path(Path(f), kg.iris, kind=args.template) for f in args.files]
+    report = validate_files(kg, files, engine=args.engine)
+    text = report.to_text(limit=args.max_faults)
+    print(json.dumps(report.to_dict(), indent=2) if args.format == "json" else text)
+    return EXIT_OK if report.conforms else EXIT_FINDINGS if report.readable else EXIT_ERROR
+
+
+@command("load")
+def _load(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
+    from .datasets import default_name, load
+    from .ingest import read_path
+
+    name = args.dataset or default_name(args.files[0])
+    files = [read_path(Path(f), kg.iris, kind=args.template) for f in args.files]
+    result = load(kg, files, name, graph=args.graph, publisher=args.publisher)
+    if not result.loaded or result.version is None:
+        print(result.report.to_text(limit=args.max_faults))
+        print(f"nothing was stored: dataset {name} still serves its previous version")
+        return EXIT_FINDINGS if result.report.readable else EXIT_ERROR
+    v = result.version
+    graphs = ", ".join(v.graphs)
+    print(f"loaded dataset {name} version {v.version}: {v.triples:,} triples in {graphs}")
+    print("  " + ", ".join(f"{k} {s:.1f} s" for k, s in result.seconds.items()))
+    return EXIT_OK
+
+
+@command("rollback")
+def _rollback(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
+    from .datasets import rollback
+
+    dataset = rollback(kg, args.name, args.version, publisher=args.publisher)
+    print(f"dataset {dataset.name} now serves version {dataset.current}")
+    return EXIT_OK
+
+
+# -- pathway -----------------------------------------------------------------
+
+
+@command("pathway")
+def _pathway(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
+    import dataclasses
+
+    from .pathways import engine, lookup, text
+
+    def emit(answer: Any, as_text: str) -> None:
+        data = (
+            [dataclasses.asdict(a) for a in answer]
+            if isinstance(answer, list)
+            else dataclasses.asdict(answer)
+        )
+        as_json = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        sys.stdout.write(as_json if args.format == "json" else as_text)
+
+    if args.find:
+        matches = lookup.search(engine.model_of(kg), args.find, args.lang, limit=20)
+        emit(matches, "".join(f"{m.kind:<14} {m.id}  {m.label}\n" for m in matches))
+        return EXIT_OK if matches else EXIT_FINDINGS
+    if not args.role or not (args.entry or args.matrix or args.holds):
+        raise UsageError(
+            "pathway needs --role and --entry (or --role and --matrix)",
+            fix="e.g. battkg pathway --role cell-assembly-operator --entry compulsory-school-only",
+        )
+    filters = engine.make_filters(
+        kg, countries=args.country, regions=args.region, languages=args.language, modes=args.mode,
+        max_weeks=args.max_weeks, free_only=args.free_only,
+    )  # fmt: skip
+    if args.matrix:
+        matrix = engine.pathway_matrix(
+            kg, args.role, rank=args.rank, filters=filters, lang=args.lang
+        )
+        emit(matrix, text.render_matrix(matrix))
+        return EXIT_OK if any(r.found for r in matrix.rows) else EXIT_FINDINGS
+    answer = engine.find_pathways(
+        kg, args.role, args.entry, k=args.k, rank=args.rank, filters=filters, lang=args.lang,
+        holds=args.holds, experience=args.experience,
+    )  # fmt: skip
+    emit(answer, text.render_answer(answer))
+    return EXIT_OK if answer.found else EXIT_FINDINGS
+
+
 # -- parser ------------------------------------------------------------------
 
 
@@ -283,6 +372,63 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("check", "Run every queries/checks/*-violation.rq; exit 1 if any finds a fault.")
     p.add_argument("--max-rows", type=int, default=20, help="faults shown per check")
 
+    p = add("validate", "Validate partner files against shapes/ and the store; writes nothing.")
+    p.add_argument("files", nargs="+", metavar="FILE", help="CSV, Turtle, JSON-LD, RDF/XML, ...")
+    p.add_argument("--template", choices=("courses", "providers", "roles", "demand"))
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help="SHACL engine")
+    p.add_argument("--max-faults", type=int, default=200, help="faults shown in text")
+    for name in ("load", "rollback"):
+        p = add(name, f"{name.capitalize()} a partner dataset (validated first; all or nothing).")
+        user = os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+        p.add_argument("--publisher", default=user, help="who publishes (default: $USER)")
+        if name == "rollback":
+            p.add_argument("name", help="the dataset")
+            p.add_argument("--version", type=int, help="version to restore (default: previous)")
+            continue
+        p.add_argument("files", nargs="+", metavar="FILE")
+        p.add_argument("--dataset", metavar="NAME", help="dataset name (default: from FILE)")
+        p.add_argument("--graph", metavar="IRI", help="named graph (default: the dataset's)")
+        p.add_argument("--template", choices=("courses", "providers", "roles", "demand"))
+        p.add_argument("--max-faults", type=int, default=200, help="faults shown in text")
+
+    p = add(
+        "pathway",
+        "The shortest routes of courses from an entry profile to a job role; exit 1 if none.",
+    )
+    p.add_argument("--role", help="the role: IRI, short id or label")
+    p.add_argument("--entry", help="the entry profile: IRI, short id or label")
+    p.add_argument("--matrix", action="store_true", help="the best route from every entry profile")
+    p.add_argument(
+        "--find", metavar="TEXT", help="search roles, entry profiles and courses by label"
+    )
+    p.add_argument("--k", type=int, default=3, help="how many distinct routes (1-10)")
+    p.add_argument("--rank", choices=("duration", "steps", "cost"), default="duration")
+    p.add_argument(
+        "--country", action="append", default=[], help="country code, e.g. SE (repeatable)"
+    )
+    p.add_argument(
+        "--region", action="append", default=[], help="NUTS code, e.g. SE331 (repeatable)"
+    )
+    p.add_argument(
+        "--language", action="append", default=[], help="teaching language, e.g. sv (repeatable)"
+    )
+    p.add_argument("--mode", action="append", default=[], choices=("on-site", "online", "blended"))
+    p.add_argument("--max-weeks", type=float, help="longest total duration in weeks")
+    p.add_argument("--free-only", action="store_true", help="only free or publicly funded courses")
+    p.add_argument(
+        "--holds",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a further qualification or skill held",
+    )
+    p.add_argument("--experience", type=float, help="years of experience (default: the profile's)")
+    p.add_argument(
+        "--lang", choices=("en", "sv", "fi", "nb"), default="en", help="language of the labels"
+    )
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
     return parser
 
 
@@ -294,9 +440,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         overrides: dict[str, Any] = {}
-        if getattr(args, "store", None):
-            overrides["store"] = Path(args.store)
-        kg = KnowledgeGraph(Settings.from_env(**overrides))
+        env: dict[str, str] | None = None
+        if getattr(args, "store", None):  # a folder, or sparql+http://... for a remote server
+            env = {**os.environ, "BATTKG_STORE": args.store}
+        kg = KnowledgeGraph(Settings.from_env(env, **overrides))
         return _COMMANDS[args.command](args, kg)
     except BattkgError as exc:
         print(f"battkg {args.command}: error: {exc}", file=sys.stderr)

@@ -16,6 +16,7 @@ from .build import BuildReport, Progress, build, graph_sizes
 from .errors import QueryError, StoreError
 from .namespaces import BKG, PREFIXES, Iris
 from .queries import NamedQuery, QueryRegistry
+from .remote import open_store
 from .settings import Settings
 from .store import GenerationalStore
 
@@ -27,7 +28,7 @@ class KnowledgeGraph:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.iris = Iris(settings.base_iri)
-        self.store = GenerationalStore(settings.store)
+        self.store: GenerationalStore = open_store(settings)
         self.queries = QueryRegistry(settings.queries_dir)
         self._derived: dict[str, tuple[str, Any]] = {}
         self._derived_lock = threading.Lock()

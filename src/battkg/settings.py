@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import UsageError
+from .remote.config import RemoteConfig, is_remote_url, remote_from_env
 
 #: The folder that holds ontology/, data/, queries/ and shapes/ (the repository root).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +26,12 @@ class SettingInfo:
 
 
 SETTINGS: tuple[SettingInfo, ...] = (
-    SettingInfo("BATTKG_STORE", "var/store", "Directory of the embedded store (created by build)."),
+    SettingInfo(
+        "BATTKG_STORE",
+        "var/store",
+        "Directory of the embedded store (created by build), or sparql+http://host:port/path "
+        "for a remote SPARQL 1.1 server (docs/remote.md).",
+    ),
     SettingInfo(
         "BATTKG_ESCO_DIR",
         "../shared/esco if it exists",
@@ -38,7 +44,34 @@ SETTINGS: tuple[SettingInfo, ...] = (
     ),
     SettingInfo("BATTKG_RESULT_LIMIT", "100000", "Most rows or triples one query may return."),
     SettingInfo(
+        "BATTKG_QUERY_WORKERS",
+        "CPUs (2 to 8)",
+        "Worker processes that run SPARQL queries (killable on timeout).",
+    ),
+    SettingInfo(
         "BATTKG_HOME", "the source tree", "Folder holding ontology/, data/, queries/, shapes/."
+    ),
+    SettingInfo(
+        "BATTKG_SPARQL_QUERY_URL",
+        "from BATTKG_STORE",
+        "Query endpoint of the remote SPARQL server (instead of BATTKG_STORE=sparql+...).",
+    ),
+    SettingInfo(
+        "BATTKG_SPARQL_UPDATE_URL", "by the query URL's path", "Update endpoint of the server."
+    ),
+    SettingInfo(
+        "BATTKG_SPARQL_GSP_URL", "by the query URL's path", "Graph Store Protocol endpoint."
+    ),
+    SettingInfo("BATTKG_SPARQL_USER", "(none)", "User name for the SPARQL server (HTTP auth)."),
+    SettingInfo("BATTKG_SPARQL_PASSWORD", "(none)", "Password for the SPARQL server."),
+    SettingInfo(
+        "BATTKG_SPARQL_DATASET",
+        "union for /query, else explicit",
+        "How queries see battkg's graphs: the server's union default graph, or explicit lists.",
+    ),
+    SettingInfo("BATTKG_SPARQL_BATCH", "50000", "Most triples sent to the server in one request."),
+    SettingInfo(
+        "BATTKG_MAX_UPLOAD_BYTES", "67108864 (64 MiB)", "Largest partner file accepted (413 above)."
     ),
 )
 
@@ -58,6 +91,8 @@ class Settings:
     query_timeout: float = 10.0
     result_limit: int = 100_000
     extra: dict[str, str] = field(default_factory=dict)
+    #: a remote SPARQL server instead of the embedded store (`store` then holds local files only)
+    remote: RemoteConfig | None = None
 
     @property
     def ontology_dir(self) -> Path:
@@ -82,7 +117,11 @@ class Settings:
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
         env = dict(os.environ if env is None else env)
         home = Path(env.get("BATTKG_HOME") or PROJECT_ROOT).resolve()
-        store = Path(env.get("BATTKG_STORE") or home / "var" / "store")
+        remote = remote_from_env(env)
+        raw_store = env.get("BATTKG_STORE") or ""
+        store = Path(
+            home / "var" / "store" if not raw_store or is_remote_url(raw_store) else raw_store
+        )
         if "BATTKG_ESCO_DIR" in env:
             esco_dir: Path | None = Path(env["BATTKG_ESCO_DIR"]) if env["BATTKG_ESCO_DIR"] else None
         else:
@@ -101,6 +140,12 @@ class Settings:
             token=env.get("BATTKG_TOKEN") or None,
             query_timeout=_positive_float(env, "BATTKG_QUERY_TIMEOUT", 10.0),
             result_limit=int(_positive_float(env, "BATTKG_RESULT_LIMIT", 100_000)),
+            remote=remote,
+            extra={
+                "BATTKG_MAX_UPLOAD_BYTES": str(
+                    int(_positive_float(env, "BATTKG_MAX_UPLOAD_BYTES", 64 * 1024 * 1024))
+                )
+            },
         )
         return settings.with_(**overrides) if overrides else settings
 

@@ -8,7 +8,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from .. import __version__
 from ..kg import KnowledgeGraph
 from ..settings import Settings
-from . import errors, health
+from . import datasets as datasets_api
+from . import errors, health, linked, queries, sparql
+from . import pathways as pathways_api
+from . import validate as validate_api
 
 DESCRIPTION = (
     "battkg: the Nordic battery industry's job roles, skills, qualifications, courses and "
@@ -32,10 +35,15 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
-        allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+        allow_methods=["GET", "POST", "PUT", "HEAD", "OPTIONS"],
         allow_headers=["*"],
         expose_headers=["Content-Type", "Content-Length"],
     )
     errors.install(app)
     app.include_router(health.router)
+    app.include_router(pathways_api.router)
+    app.include_router(validate_api.router)
+    app.include_router(datasets_api.router)
+    for router in (sparql.router, queries.router, linked.router):
+        app.include_router(router)
     return app
