@@ -61,6 +61,12 @@ class ValidationReport:
     def readable(self) -> bool:
         return all(f.readable for f in self.files)
 
+    @property
+    def verdict(self) -> str:
+        if self.conforms:
+            return "conforms"
+        return "does not conform" if self.readable else "cannot be read"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "conforms": self.conforms,

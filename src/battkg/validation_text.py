@@ -101,13 +101,7 @@ def report_text(report: ValidationReport, limit: int | None = None) -> str:
     if limit is not None and len(report.faults) > limit:
         lines.append(f"... and {len(report.faults) - limit} more fault(s)")
     lines += [f"note: {n}" for n in report.notices]
-    verdict = (
-        "conforms"
-        if report.conforms
-        else "cannot be read"
-        if not report.readable
-        else "does not conform"
-    )
+    verdict = report.verdict
     lines.append(
         f"{len(report.files)} file(s), {report.things:,} thing(s), {len(report.faults)} fault(s): {verdict}"
     )

@@ -103,13 +103,7 @@ async def validate(
 def report_html(report: ValidationReport) -> str:
     """The report as a page a partner can read and print."""
     e = html.escape
-    verdict = (
-        "conforms"
-        if report.conforms
-        else "cannot be read"
-        if not report.readable
-        else "does not conform"
-    )
+    verdict = report.verdict
     rows = "".join(
         "<tr>"
         f"<td>{e(str(f.location))}</td><td>{e(f.path.rsplit('#', 1)[-1].rsplit('/', 1)[-1] if f.path else '')}</td>"
