@@ -35,7 +35,10 @@ def test_health_on_a_missing_store_is_503(tmp_path: Path) -> None:
 def test_unknown_route_uses_the_error_envelope(client: TestClient) -> None:
     response = client.get("/no/such/thing")
     assert response.status_code == 404
-    assert set(response.json()["error"]) >= {"code", "message"}
+    error = response.json()["error"]
+    assert error["code"] == "not_found" and "/no/such/thing" in error["message"]
+    assert "/docs" in error["fix"]
+    assert client.delete("/health").json()["error"]["code"] == "method_not_allowed"
 
 
 def test_committed_openapi_matches_the_live_app(client: TestClient) -> None:

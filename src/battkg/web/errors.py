@@ -63,7 +63,7 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {
             404: "not_found",
             405: "method_not_allowed",
@@ -71,6 +71,20 @@ def install(app: FastAPI) -> None:
             413: "too_large",
             415: "unsupported_media_type",
         }
+        if exc.status_code == 404 and exc.detail == "Not Found":
+            return envelope(
+                404,
+                "not_found",
+                f"nothing is served at {request.url.path}",
+                "check the path (names may not contain slashes or dots); /docs lists every endpoint",
+            )
+        if exc.status_code == 405:
+            return envelope(
+                405,
+                "method_not_allowed",
+                f"{request.method} is not allowed on {request.url.path}",
+                "/docs lists the methods each endpoint takes",
+            )
         return envelope(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
 
     @app.exception_handler(Exception)
