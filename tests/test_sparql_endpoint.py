@@ -131,6 +131,9 @@ def test_bad_query_gives_parser_message_and_position(client: TestClient) -> None
     error = r.json()["error"]
     assert error["code"] == "query_error" and "not valid SPARQL" in error["message"]
     assert error["details"]["line"] == 3
+    r = client.get("/sparql", params={"query": "SELECT * WHERE { ?s "})
+    message = r.json()["error"]["message"]
+    assert "error at 1:" in message and "a letter" in message and "\\u{" not in message
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ code 2.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +63,13 @@ class QueryError(BattkgError):
 
     code = "query_error"
     status = 400
+
+
+def readable_syntax_error(message: str) -> str:
+    """A SPARQL parser message with its long Unicode character classes folded into words."""
+    folded = re.sub(r"\['A' \.\.= 'Z'[^\]]*\]", "a letter", message)
+    folded = re.sub(r"\s*\n\s*", " ", folded)
+    return folded if len(folded) <= 300 else folded[:297] + "..."
 
 
 class QueryTimeout(BattkgError):

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from .build import BuildReport, Progress, build, graph_sizes
-from .errors import QueryError, StoreError
+from .errors import QueryError, StoreError, readable_syntax_error
 from .namespaces import BKG, PREFIXES, Iris
 from .queries import NamedQuery, QueryRegistry
 from .remote import open_store
@@ -72,7 +72,7 @@ class KnowledgeGraph:
             )
         except SyntaxError as exc:
             raise QueryError(
-                f"the query is not valid SPARQL: {exc.msg}",
+                f"the query is not valid SPARQL: {readable_syntax_error(exc.msg)}",
                 fix="correct the query text",
                 details=_position(exc),
             ) from exc

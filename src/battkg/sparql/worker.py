@@ -17,7 +17,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from battkg.errors import BattkgError, QueryError, StoreError
+from battkg.errors import BattkgError, QueryError, StoreError, readable_syntax_error
 from battkg.sparql import results
 from battkg.sparql.negotiation import NotAcceptableError
 
@@ -81,7 +81,7 @@ def run_job(job: Job, stores: dict[str, ox.Store]) -> Answer:
         return _write(result, job)
     except SyntaxError as exc:
         raise QueryError(
-            f"the query is not valid SPARQL: {exc.msg}",
+            f"the query is not valid SPARQL: {readable_syntax_error(exc.msg)}",
             fix="correct the query at the position given",
             details=_position(exc.msg),
         ) from None
