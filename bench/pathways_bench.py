@@ -133,15 +133,16 @@ def run_size(courses: int, queries: int, matrices: int, http: bool) -> None:
                 timed(lambda r=r, p=p, f=filters: find_pathways(kg, r, p, k=3, filters=f))
                 for r, p in pairs
             ]
-            found = sum(
-                bool(find_pathways(kg, r, p, k=1, filters=filters).found) for r, p in pairs[:50]
-            )
+            answers = [find_pathways(kg, r, p, k=3, filters=filters) for r, p in pairs]
+            found = sum(a.found for a in answers)
+            incomplete = sum(not a.complete for a in answers)
             matrix = [
                 timed(lambda r=r, f=filters: pathway_matrix(kg, r, filters=f)) for r in matrix_roles
             ]
             print(f"[{name}] first query per profile (closure)  {stats(cold)}")
             print(
-                f"[{name}] single query, k=3, in process      {stats(single)}   routes found {found}/50"
+                f"[{name}] single query, k=3, in process      {stats(single)}   "
+                f"found {found}/{len(pairs)}, not proven best {incomplete}"
             )
             print(f"[{name}] matrix ({len(profile_ids)} profiles), in process  {stats(matrix)}")
             if http:

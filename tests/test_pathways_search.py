@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from battkg.pathways.builder import ModelBuilder
+from battkg.pathways.closure import ClosureIndex, filter_index_of
 from battkg.pathways.filters import Filters
 from battkg.pathways.model import PathwayModel
 from battkg.pathways.search import Search, find_routes
@@ -288,3 +289,48 @@ def test_other_rankings_match_brute_force(rank: str) -> None:
     )
     best = routes(m, k=1, rank=rank)
     assert best == ([["ab"]] if rank in ("steps", "cost") else [["a", "b"]])
+
+
+def test_plateau_of_interchangeable_programmes_is_searched_exactly() -> None:
+    # Eight interchangeable 40-week programmes per level, and two skills only short modules
+    # teach: the per-goal bounds leave a plateau of 8^3 programme choices below the best
+    # cost; the relaxed bound over all open goals together sees the modules and dives.
+    # (Without it this search stops at its node limit: truncated.)
+    levels = {f"q{lv}-{i}": float(lv) for lv in (3, 4, 5) for i in range(8)}
+    courses: dict[str, dict[str, object]] = {
+        f"p{lv}-{i}": {"weeks": 40, "awards": [f"q{lv}-{i}"], "req": {"levels": [lv - 1.0]}}
+        for lv in (3, 4, 5)
+        for i in range(8)
+    }
+    for i in range(10):  # more teachers than programmes, so the search branches on the level
+        courses[f"m1-{i}"] = {"weeks": 1 + i, "teaches": ["s1"]}
+        courses[f"m2-{i}"] = {"weeks": 2 + i, "teaches": ["s2"]}
+    m = graph(
+        courses,
+        {"levels": [5.0], "skills": ["s1", "s2"]},
+        holds=("q2",),
+        levels=levels | {"q2": 2.0},
+    )
+    start = m.start(m.profiles["me"])
+    goal = m.roles["role"].requirement
+    assert goal is not None
+    found = find_routes(m, start, goal, k=3, max_nodes=60)
+    assert not found.truncated
+    assert [r.cost for r in found.routes] == [123 * 100] * 3
+    assert len({frozenset(r.courses) for r in found.routes}) == 3
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_graphs(), st.lists(st.lists(st.sampled_from(QUALS + SKILLS), max_size=3), max_size=4))
+def test_closures_grown_from_bases_equal_fresh_ones(
+    model: PathwayModel, extras: list[list[str]]
+) -> None:
+    allowed = filter_index_of(model).allowed(Filters())
+    cached = ClosureIndex(model)
+    for extra in [[], *([q] for q in QUALS), *extras]:
+        start = model.start(
+            model.profiles["me"], [model.item_index[x] for x in extra if x in model.item_index]
+        )
+        fresh = ClosureIndex(model).closure(start, allowed)
+        grown = cached.closure(start, allowed, Filters())
+        assert (grown.taken, grown.held, grown.level) == (fresh.taken, fresh.held, fresh.level)

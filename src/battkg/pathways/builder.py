@@ -18,6 +18,7 @@ class RequirementSpec:
     skills: set[str] = field(default_factory=set)
 
 
+_NONE: frozenset[int] = frozenset()
 COURSE_LISTS = ("qualifications", "skills", "languages", "regions", "located_in", "providers")
 
 
@@ -85,16 +86,23 @@ class ModelBuilder:
         return Requirement(
             iri=iri,
             open_entry=spec.open_entry,
-            accepts=frozenset(self.item(q) for q in spec.accepts),
+            accepts=frozenset(map(self.item, spec.accepts)) if spec.accepts else _NONE,
             levels=tuple(sorted(spec.levels)),
             prior_learning=spec.prior_learning,
             min_experience=spec.min_experience,
-            skills=frozenset(self.item(s) for s in spec.skills),
+            skills=frozenset(map(self.item, spec.skills)) if spec.skills else _NONE,
         )
 
     def _items_of(self, iris: object) -> tuple[int, ...]:
         values = iris if isinstance(iris, list) else _strings(iris)
-        return tuple(dict.fromkeys(map(self.item, values)))
+        items, out = self._items, []
+        for iri in values:
+            found = items.get(iri)
+            if found is None:
+                found = self.item(iri)
+            if found not in out:
+                out.append(found)
+        return tuple(out)
 
     def build(self) -> PathwayModel:
         courses: list[CourseNode] = []
@@ -121,9 +129,9 @@ class ModelBuilder:
                     mode=_opt_str(c.get("mode")),
                     municipality=_opt_str(c.get("municipality")),
                     languages=frozenset(_strings(c["languages"])),
-                    regions=frozenset(c["regions"]) | frozenset(c["located_in"]),  # type: ignore[call-overload]
-                    located_in=tuple(dict.fromkeys(c["located_in"])),  # type: ignore[call-overload]
-                    providers=tuple(dict.fromkeys(c["providers"])),  # type: ignore[call-overload]
+                    regions=frozenset(c["regions"] + c["located_in"]),  # type: ignore[operator]
+                    located_in=_unique(c["located_in"]),
+                    providers=_unique(c["providers"]),
                     awards=frozenset(quals) | frozenset(skills),
                 )
             )
@@ -175,6 +183,11 @@ def _strings(value: object) -> list[str]:
     if isinstance(value, Iterable):
         return [str(v) for v in value]
     return [str(value)]
+
+
+def _unique(values: object) -> tuple[str, ...]:
+    assert isinstance(values, list)
+    return tuple(values) if len(values) < 2 else tuple(dict.fromkeys(values))
 
 
 def _opt_float(value: object) -> float | None:

@@ -49,18 +49,61 @@ class ClosureIndex:
         self._experience = [e for e, _ in by_experience]
         self._by_experience = [c for _, c in by_experience]
         self._cache: dict[object, Closure] = {}
+        self._bases: dict[object, dict[float, Closure]] = {}
+        self._profile_levels = {model.level_of(p.qualifications) for p in model.profiles.values()}
 
     def closure(self, start: Start, allowed: frozenset[int], key: object = None) -> Closure:
-        """The fixed point from `start` using only `allowed` courses (cached by `key`)."""
+        """The fixed point from `start` using only `allowed` courses (cached by `key`).
+
+        It grows from a *base* of the filter set: the fixed point from holding nothing but a
+        level at or below the start's, with no experience (computed once per `key` and
+        level, each from the one below). The start holds at least that much and holdings
+        only grow, so continuing from the base gives the same fixed point, while each entry
+        profile pays only for what its own holdings add."""
         cache_key = (start.held, start.experience, key)
         if key is not None and cache_key in self._cache:
             return self._cache[cache_key]
+        if key is None:
+            return self._grow(None, start, allowed)
+        found = self._grow(self._base(key, start.level, allowed), start, allowed)
+        if len(self._cache) >= 256:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[cache_key] = found
+        return found
+
+    def _base(self, key: object, level: float, allowed: frozenset[int]) -> Closure:
+        bases = self._bases.get(key)
+        if bases is None:
+            if len(self._bases) >= 64:
+                self._bases.pop(next(iter(self._bases)))
+            bases = self._bases[key] = {}
+        found = bases.get(level)
+        if found is None:  # chain up through the entry profiles' levels, the lowest first
+            for step in sorted({lv for lv in self._profile_levels if lv < level} | {level}):
+                if step not in bases:
+                    below = max((lv for lv in bases if lv < step), default=None)
+                    seed = None if below is None else bases[below]
+                    bases[step] = self._grow(seed, Start(frozenset(), step, 0.0), allowed)
+            found = bases[level]
+        return found
+
+    def _grow(self, seed: Closure | None, start: Start, allowed: frozenset[int]) -> Closure:
+        """The fixed point from `start`, continuing that of a base `seed` (reached from
+        nothing held and no experience) when given."""
         courses = self.model.courses
+        exps, levels = self._experience, self._levels
         held, level, exp = set(start.held), start.level, start.experience
         taken: set[int] = set()
-        todo: list[int] = self._by_experience[: bisect.bisect_right(self._experience, exp)]
-        todo += self._by_level[: bisect.bisect_right(self._levels, level)]
-        for item in held:
+        lo_exp = lo_level = 0
+        if seed is not None:
+            held |= seed.held
+            level = max(level, seed.level)
+            taken = set(seed.taken)
+            lo_exp = bisect.bisect_right(exps, 0.0)
+            lo_level = bisect.bisect_right(levels, seed.level)
+        todo = self._by_experience[lo_exp : bisect.bisect_right(exps, exp)]
+        todo += self._by_level[lo_level : bisect.bisect_right(levels, level)]
+        for item in start.held if seed is None else start.held - seed.held:
             todo += self.dependents.get(item, ())
         while todo:
             idx = todo.pop()
@@ -83,15 +126,10 @@ class ClosureIndex:
                     held.add(item)
                     todo += self.dependents.get(item, ())
             if course.award_level > level:
-                lo = bisect.bisect_right(self._levels, level)
+                lo = bisect.bisect_right(levels, level)
                 level = course.award_level
-                todo += self._by_level[lo : bisect.bisect_right(self._levels, level)]
-        found = Closure(held, level, taken)
-        if key is not None:
-            if len(self._cache) >= 256:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[cache_key] = found
-        return found
+                todo += self._by_level[lo : bisect.bisect_right(levels, level)]
+        return Closure(held, level, taken)
 
 
 def index_of(model: PathwayModel) -> ClosureIndex:

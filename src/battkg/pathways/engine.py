@@ -72,11 +72,14 @@ def model_of(kg: KnowledgeGraph) -> PathwayModel:
 
 
 def prepare(model: PathwayModel) -> PathwayModel:
-    """Build the indexes every query uses (bounds per ranking, closure and filter indexes)."""
-    index_of(model)
+    """Build the indexes every query uses (bounds per ranking, closure and filter indexes)
+    and what each entry profile can reach without filters."""
+    closures = index_of(model)
     allowed = filter_index_of(model).allowed(Filters())
     for rank in RANKS:
         ladder_for(model, rank, Filters(), allowed)
+    for profile in model.profiles.values():
+        closures.closure(model.start(profile), allowed, Filters())
     return model
 
 

@@ -1,15 +1,18 @@
 """Read the pathway model from the store with the SPARQL files in queries/pathways/.
 
-Four queries: things.rq (what is a course, a role, ...), facts.rq (every fact the
-engine needs, as plain triple patterns), regions.rq and labels.rq. Results are
-read as SPARQL TSV serialised by Oxigraph, which is several times faster than
-building a Python term per cell (docs/decisions/0012-pathway-loader.md).
+Seven queries: things.rq (what is a course, a role, ...), facts-*.rq (every fact the
+engine needs, as plain triple patterns, in four groups of about equal size),
+regions.rq and labels.rq. They run concurrently (Oxigraph answers outside the GIL, and
+a remote store waits on the network), and results are read as SPARQL TSV, which is
+several times faster than building a Python term per cell
+(docs/decisions/0012-pathway-loader.md).
 """
 
 from __future__ import annotations
 
 import io
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -82,19 +85,38 @@ def tsv_lines(kg: KnowledgeGraph, name: str) -> list[str]:
 
 def rows(kg: KnowledgeGraph, name: str) -> list[list[Term]]:
     """The solutions of queries/pathways/<name>.rq, each a list of terms in SELECT order."""
-    return [[parse_term(cell) for cell in line.split("\t")] for line in tsv_lines(kg, name)]
+    return _parsed(tsv_lines(kg, name))
+
+
+def _parsed(lines: list[str]) -> list[list[Term]]:
+    return [[parse_term(cell) for cell in line.split("\t")] for line in lines]
+
+
+FACT_QUERIES = ("facts-contents", "facts-offers", "facts-terms", "facts-requirements")
+QUERIES = ("things", *FACT_QUERIES, "regions", "labels")
+WORKERS = 3
+
+
+def read_all(kg: KnowledgeGraph) -> dict[str, list[str]]:
+    """The TSV lines of every loader query, run concurrently, by query name."""
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        return dict(zip(QUERIES, pool.map(lambda n: tsv_lines(kg, n), QUERIES), strict=True))
 
 
 def load_model(kg: KnowledgeGraph) -> PathwayModel:
     """Build the model from the current store generation."""
+    answers = read_all(kg)
     b = ModelBuilder()
     kinds: dict[str, set[str]] = defaultdict(set)
-    for thing, kind in rows(kg, "things"):
-        kinds[str(kind).removeprefix(BKG)].add(str(thing))
+    for line in answers.pop("things"):
+        thing, kind = line.split("\t")
+        kinds[kind[len(BKG) + 1 : -1]].add(thing[1:-1])
     facts: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for line in tsv_lines(kg, "facts"):
-        thing, link, value = line.split("\t")
-        facts[link[len(BKG) + 1 : -1]].append((thing[1:-1], value))
+    cut = len(BKG) + 1
+    for name in FACT_QUERIES:
+        for line in answers.pop(name):
+            thing, link, value = line.split("\t")
+            facts[link[cut:-1]].append((thing[1:-1], value))
     numbers = {s: _num(parse_term(v)) for s, v in facts["levelNumber"]}
     for q, level in facts["eqfLevel"]:
         if q not in kinds["EntryProfile"]:
@@ -103,18 +125,23 @@ def load_model(kg: KnowledgeGraph) -> PathwayModel:
     for course in courses:
         b.course(course)
     _requirements(b, facts, numbers)
+    entries = b.courses
+    values: dict[str, object] = {}  # cell -> value: durations, languages, modes repeat a lot
     for link, key in _COURSE_LISTS.items():
         iri_valued = link != "teachingLanguage"
         for s, v in facts[link]:
-            if s in courses:
-                b.courses[s][key].append(v[1:-1] if iri_valued else str(cell_value(v)))  # type: ignore[attr-defined]
+            entry = entries.get(s)
+            if entry is not None:
+                found = v[1:-1] if iri_valued else _cached(values, v)
+                entry[key].append(found)  # type: ignore[attr-defined]
     for link, key in _COURSE_VALUES.items():
         for s, v in facts[link]:
-            if s in courses:
-                b.courses[s][key] = cell_value(v)
+            entry = entries.get(s)
+            if entry is not None:
+                entry[key] = _cached(values, v)
     _roles_and_profiles(b, facts, kinds)
     parents: dict[str, set[str]] = defaultdict(set)
-    for region, parent, code in rows(kg, "regions"):
+    for region, parent, code in _parsed(answers.pop("regions")):
         if isinstance(parent, str):
             parents[str(region)].add(parent)
         if isinstance(code, Lit):
@@ -126,9 +153,13 @@ def load_model(kg: KnowledgeGraph) -> PathwayModel:
         country = next((b.region_country[p] for p in above if p in b.region_country), None)
         if country and region not in b.region_country:
             b.region_country[region] = country
-    for thing, preferred, label in rows(kg, "labels"):
+    for line in answers.pop("labels"):
+        thing, preferred, cell = line.split("\t")
+        label = parse_term(cell)
         if isinstance(label, Lit):
-            b.labels.add(str(thing), label.lang, label.value, preferred=_py(preferred) is True)
+            b.labels.add(
+                thing[1:-1], label.lang, label.value, preferred=_py(parse_term(preferred)) is True
+            )
     return b.build()
 
 
@@ -179,6 +210,13 @@ def _roles_and_profiles(
     for s, v in facts["experienceYears"]:
         if s in profiles:
             b.profile(s, experience=_num(parse_term(v)))
+
+
+def _cached(cache: dict[str, object], cell: str) -> object:
+    found = cache.get(cell, cache)
+    if found is cache:
+        found = cache[cell] = cell_value(cell)
+    return found
 
 
 def cell_value(cell: str) -> object:

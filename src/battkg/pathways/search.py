@@ -8,11 +8,11 @@ alternatives part ("one of these qualifications or levels") or one required skil
 A node with no open goal is a route.
 
 A node is expanded on one open goal that no course of C could meet (any route through
-C must add a course for it), or, when every open goal could be met by a stuck course
-of C (a cycle), on all of them. Children are generated lazily, cheapest supporter
-first, so a goal that thousands of courses meet costs only the few looked at. The
-priority is g + h with an admissible h (bounds.py and `_h`), so routes come out
-cheapest first. Only minimal routes (no course can be left out) are kept, and routes
+C must add a course for it; of those, the one the fewest courses meet), or, when every
+open goal could be met by a stuck course of C (a cycle), on all of them. Children are
+generated lazily, cheapest supporter first, so a goal that thousands of courses meet
+costs only the few looked at. The priority is g + h with an admissible h (per goal:
+bounds.py; all open goals together: relaxed.py), so routes come out cheapest first. Only minimal routes (no course can be left out) are kept, and routes
 are distinct as sets of courses. See docs/decisions/0010-pathway-search.md.
 """
 
@@ -26,6 +26,7 @@ from .bounds import INF, Climbs, ladder_for
 from .closure import filter_index_of, index_of
 from .filters import Filters
 from .model import CourseNode, PathwayModel, Requirement, Start
+from .relaxed import RelaxedBound
 
 Goal = tuple[object, ...]  # ("alt", accepts, min_level) or ("skill", item)
 DEFAULT_MAX_NODES = 4_000  # for the exact search; the greedy fallback gets as many again
@@ -88,6 +89,7 @@ class Search:
         allowed = filter_index_of(model).allowed(filters)
         self.closure = index_of(model).closure(start, allowed, filters)
         self.ladder = ladder_for(model, rank, filters, allowed)
+        self.relaxed = RelaxedBound(self)
 
     # -- courses and goals -----------------------------------------------------
 
@@ -181,8 +183,10 @@ class Search:
 
     def assess(self, state: State, greedy: bool = False) -> tuple[float, list[Goal], Climbs]:
         """h for a node with open goals, the goals to branch on ([] when a dead end), and the
-        node's relaxed climbs. `greedy` sums the goals' bounds instead: not a lower bound, but
-        a better guide for the fallback search."""
+        node's relaxed climbs. h is the largest of the per-goal bounds, the disjoint sum and,
+        with several open goals, the relaxed cost of meeting them together (relaxed.py).
+        `greedy` sums the goals' bounds instead: not a lower bound, but a better guide for
+        the fallback search."""
         owned = self.open_goals(state)
         goals = list(owned)
         helpers = [self.helpers(g, owned[g], state) for g in goals]
@@ -194,10 +198,16 @@ class Search:
         h = max(bounds)
         if greedy:
             h = sum(bounds)
-        elif len(hard) > 1:
-            h = max(h, self._disjoint_sum(hard))
+        else:
+            if len(hard) > 1:
+                h = max(h, self._disjoint_sum(hard))
+            if len(goals) > 1:
+                ranked = sorted(range(len(goals)), key=lambda i: -bounds[i])
+                h = max(h, self.relaxed.cost([goals[i] for i in ranked], state))
+                if h == INF:
+                    return INF, [], climbs
         if hard:
-            worst = max(hard, key=lambda g: bounds[goals.index(g)])
+            worst = min(hard, key=lambda g: (len(self._support_set(g)), -bounds[goals.index(g)]))
             return h, [worst], climbs
         return h, goals, climbs
 

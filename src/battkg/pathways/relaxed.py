@@ -1,0 +1,132 @@
+"""A tighter lower bound for a search node: the open goals met together on the ladder.
+
+The per-goal bounds of bounds.py look at one open goal at a time, so a node that needs a
+level *and* two skills is bounded by the dearest of the three alone. This bound solves a
+relaxed problem with all of them (up to `MAX_GOALS`, the dearest ones) at once: a state
+is (EQF level, which open goals are met); a course can be taken from its entry level
+(skills required are ignored), lifts the level to what it awards and meets the goals it
+meets. Courses the node has chosen but cannot take yet are free. The cheapest way to meet
+every goal in this relaxed problem never costs more than in the real one, so the bound is
+admissible; it is what keeps the search from wandering plateaus of interchangeable
+programmes (docs/decisions/0014-pathway-tight-bounds.md).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from .bounds import INF, Ladder
+from .model import CourseNode
+
+if TYPE_CHECKING:
+    from .search import Goal, Search, State
+
+MAX_GOALS = 6
+Edge = tuple[float, float, int, float]  # entry level, award level, goals met, cost
+
+
+def relaxed_cost(
+    goals: Sequence[tuple[object, ...]],
+    level: float,
+    ladder: Ladder,
+    courses: list[CourseNode],
+    supporters: Callable[[tuple[object, ...]], Sequence[int]],
+    free: Sequence[int],
+    meets: Callable[[CourseNode, tuple[object, ...]], bool],
+    rank: str,
+) -> float:
+    """The cheapest relaxed cost of meeting every goal from `level` (INF: impossible).
+
+    `supporters(goal)` gives the courses that meet a goal other than by their level (skill
+    teachers, awarders of an accepted qualification); level-based support comes from the
+    ladder's edges. `free` are the node's stuck courses (cost 0)."""
+    goals = list(goals)[:MAX_GOALS]
+    n = len(goals)
+    full = (1 << n) - 1
+    min_levels = [(g[2], 1 << i) for i, g in enumerate(goals) if g[0] == "alt" and g[2] is not None]
+
+    def by_level(lv: float) -> int:
+        mask = 0
+        for need, bit in min_levels:
+            if lv >= need:  # type: ignore[operator]
+                mask |= bit
+        return mask
+
+    def mask_of(course: CourseNode) -> int:
+        mask = by_level(course.award_level)
+        for i, g in enumerate(goals):
+            if not mask >> i & 1 and meets(course, g):
+                mask |= 1 << i
+        return mask
+
+    best: dict[tuple[float, float, int], float] = {}
+    for (entry, award), cost in ladder.edges:
+        if award > level:
+            key = (entry, award, by_level(award))
+            if cost < best.get(key, INF):
+                best[key] = cost
+    entries = ladder.entry
+    for goal in goals:
+        for idx in supporters(goal):
+            course = courses[idx]
+            key = (entries[idx], course.award_level, mask_of(course))
+            cost = course.cost(rank)
+            if cost < best.get(key, INF):
+                best[key] = cost
+    for idx in free:
+        course = courses[idx]
+        best[(entries[idx], course.award_level, mask_of(course))] = 0.0
+    edges: list[Edge] = sorted((e, a, m, c) for (e, a, m), c in best.items() if m or a > level)
+    start = by_level(level)
+    if start == full:
+        return 0.0
+    found: dict[tuple[float, int], float] = {(level, start): 0.0}
+    heap: list[tuple[float, float, int]] = [(0.0, level, start)]
+    while heap:
+        cost, lv, mask = heapq.heappop(heap)
+        if mask == full:
+            return cost
+        if cost > found.get((lv, mask), INF):
+            continue
+        for entry, award, gained, step in edges:
+            if entry > lv:
+                break
+            new_lv = award if award > lv else lv
+            new_mask = mask | gained
+            if new_lv == lv and new_mask == mask:
+                continue
+            new_cost = cost + step
+            if new_cost < found.get((new_lv, new_mask), INF):
+                found[(new_lv, new_mask)] = new_cost
+                heapq.heappush(heap, (new_cost, new_lv, new_mask))
+    return INF
+
+
+class RelaxedBound:
+    """`relaxed_cost` for the nodes of one search, with each goal's direct supporters cached."""
+
+    def __init__(self, search: Search) -> None:
+        self.s = search
+        self._direct: dict[Goal, tuple[int, ...]] = {}
+
+    def cost(self, goals: list[Goal], state: State) -> float:
+        from .search import meets
+
+        s = self.s
+        return relaxed_cost(
+            goals, state.level, s.ladder, s.model.courses, self.direct, state.stuck, meets, s.rank
+        )
+
+    def direct(self, goal: Goal) -> tuple[int, ...]:
+        """Courses in the search's closure that meet a goal other than by the level they award."""
+        found = self._direct.get(goal)
+        if found is None:
+            model, rank = self.s.model, self.s.rank
+            if goal[0] == "skill":
+                pool: tuple[int, ...] = model.teachers(goal[1], rank)  # type: ignore[arg-type]
+            else:
+                pool = tuple(c for q in goal[1] for c in model.teachers(q, rank))  # type: ignore[attr-defined]
+            found = self._direct[goal] = tuple(c for c in pool if self.s.allowed(c))
+        return found
