@@ -1,6 +1,6 @@
 """Embedded store against the Oxigraph server, side by side: named queries, pathways, a full build.
 
-    /tmp/venv/bin/python bench/remote_bench.py [--esco] [--reps 30] [--dataset union|explicit]
+    .venv/bin/python bench/remote_bench.py [--esco] [--reps 30] [--dataset union|explicit]
 
 Starts an Oxigraph server (pip install oxigraph) on a free loopback port with its
 data in a temporary folder, builds the same inputs into an embedded store and into

@@ -9,7 +9,7 @@
    query's median through battkg's worker pool without HTTP (engine against engine:
    rdflib runs in-process too), and that ratio.
 
-    BATTKG_STORE=/tmp/st1 /tmp/venv/bin/python bench/sparql_bench.py [--runs 40] [--seconds 10]
+    BATTKG_STORE=var/store .venv/bin/python bench/sparql_bench.py [--runs 40] [--seconds 10]
 """
 
 from __future__ import annotations
