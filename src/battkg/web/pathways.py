@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from ..pathways.engine import (
     MatrixAnswer,
@@ -87,6 +87,9 @@ def _filters(
     )
 
 
+FiltersDep = Annotated[Filters, Depends(_filters)]
+
+
 @router.get(
     "", response_model=PathwayAnswer, summary="The k best routes from an entry profile to a role"
 )
@@ -94,6 +97,7 @@ def pathways(
     kg: KGDep,
     role: RoleParam,
     entry: EntryParam,
+    filters: FiltersDep,
     k: Annotated[int, Query(ge=1, le=10, description="How many distinct routes.")] = 3,
     rank: RankParam = "duration",
     lang: LangParam = "en",
@@ -103,17 +107,10 @@ def pathways(
     experience: Annotated[
         float | None, Query(ge=0, description="Years of experience (default: the profile's).")
     ] = None,
-    country: Countries = None,
-    region: Regions = None,
-    language: Languages = None,
-    mode: Modes = None,
-    max_weeks: MaxWeeks = None,
-    free_only: FreeOnly = False,
 ) -> PathwayAnswer:
     """Routes are ranked by `rank`, distinct as sets of courses, and minimal (no course can be
     left out). When there is no route, `found` is false and `reasons` says which requirement
     cannot be met and which filter removed the last option."""
-    filters = _filters(kg, country, region, language, mode, max_weeks, free_only)
     return find_pathways(
         kg,
         role,
@@ -135,16 +132,10 @@ def pathways(
 def matrix(
     kg: KGDep,
     role: RoleParam,
+    filters: FiltersDep,
     rank: RankParam = "duration",
     lang: LangParam = "en",
-    country: Countries = None,
-    region: Regions = None,
-    language: Languages = None,
-    mode: Modes = None,
-    max_weeks: MaxWeeks = None,
-    free_only: FreeOnly = False,
 ) -> MatrixAnswer:
-    filters = _filters(kg, country, region, language, mode, max_weeks, free_only)
     return pathway_matrix(kg, role, rank=rank, filters=filters, lang=lang)
 
 
