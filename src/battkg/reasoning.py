@@ -23,6 +23,7 @@ Only triples asserted in no other graph are kept in the inferred graph.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -324,10 +325,7 @@ def infer_increment(
     seconds: dict[str, float] = {}
     schema_graphs, base_graphs = list(schema_graphs), list(base_graphs)
     partner_graphs = list(partner_graphs)
-    tbox = triples_to_graph(
-        q for g in schema_graphs for q in store.quads_for_pattern(None, None, None, g)
-    )
-    schema = compile_schema(full_closure(tbox, "owlrl"))
+    schema = _schema_of(store, schema_graphs)
     seconds["schema"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -356,6 +354,23 @@ def infer_increment(
     seconds["partner"] = time.perf_counter() - started
     count = sum(len(v) for v in partner_known.values())
     return ReasoningReport("compiled rules", count, len(new), rounds, seconds)
+
+
+_SCHEMAS: dict[str, Schema] = {}
+
+
+def _schema_of(store: ox.Store, schema_graphs: list[ox.NamedNode]) -> Schema:
+    """The compiled schema of the ontology graphs, computed once per distinct ontology content.
+
+    Every load needs it and the ontology rarely changes; owlrl takes a second or two.
+    """
+    quads = [q for g in schema_graphs for q in store.quads_for_pattern(None, None, None, g)]
+    key = hashlib.sha256(
+        "\n".join(sorted(f"{q.subject} {q.predicate} {q.object}" for q in quads)).encode()
+    ).hexdigest()
+    if key not in _SCHEMAS:
+        _SCHEMAS[key] = compile_schema(full_closure(triples_to_graph(quads), "owlrl"))
+    return _SCHEMAS[key]
 
 
 def _merge(*parts: dict[Term, set[Fact]]) -> dict[Term, set[Fact]]:
