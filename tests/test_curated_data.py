@@ -680,3 +680,21 @@ def test_iri_scheme() -> None:
             continue
         assert kind in KINDS, t
         assert (region_re if kind == "region" else slug_re).match(slug), t
+
+
+def test_blank_node_check_allows_fact_confidence_nodes_only() -> None:
+    """Decision 0050: per-fact confidence nodes are blank nodes owned by their subject."""
+    path = next(p for p in check_queries() if check_name(p) == "blank-node")
+    g = rdflib.Graph()
+    g.parse(
+        data=PREFIXES
+        + "course:c bkg:factConfidence [ bkg:aboutProperty bkg:durationWeeks ;"
+        + " bkg:confidence voc:confidence-estimated ] .",
+        format="turtle",
+    )
+    assert list(g.query(path.read_text(encoding="utf-8"))) == []
+    g.parse(
+        data=PREFIXES + "course:c bkg:entryRequirement [ a bkg:EntryRequirement ] .",
+        format="turtle",
+    )
+    assert len(list(g.query(path.read_text(encoding="utf-8")))) == 1
