@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from .errors import InputError
 from .esco import EscoSource, find_esco, read_esco
 from .inference import dataset_graphs, reason_base, reason_datasets
+from .ingest.source import parse_file
 from .namespaces import BKG, DCTERMS, PROV, RDF, VOID, XSD, Iris
 from .reasoning import ReasoningReport
 from .settings import Settings
@@ -123,33 +124,6 @@ def read_unit(unit: Unit, iris: Iris) -> Iterator[ox.Quad]:
     yield from parse_file(path, graph, iris)
 
 
-def parse_file(
-    path: Path, graph: ox.NamedNode, iris: Iris, fmt: ox.RdfFormat | None = None
-) -> Iterator[ox.Quad]:
-    """The triples of an RDF file, in `graph`, with IRIs moved onto the configured base."""
-    fmt = fmt or ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
-    rebase = iris.rebase if iris.base != Iris().base else None
-    try:
-        for quad in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
-            s, p, o = quad.subject, quad.predicate, quad.object
-            if rebase is not None:
-                s, o = _rebased(s, rebase), _rebased(o, rebase)
-            yield ox.Quad(s, p, o, graph)
-    except SyntaxError as exc:
-        line = f" line {exc.lineno}" if exc.lineno else ""
-        raise InputError(
-            f"{path}:{line.strip() or '?'}: {exc.msg}",
-            fix=f"fix the {fmt.name} syntax at{line} of {path.name}; nothing was stored",
-            details={"file": str(path), "line": exc.lineno, "column": exc.offset},
-        ) from exc
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-
-
-def _rebased(term: ox.NamedNode | ox.BlankNode | ox.Literal, rebase: Callable[[str], str]):  # type: ignore[no-untyped-def]
-    return ox.NamedNode(rebase(term.value)) if isinstance(term, ox.NamedNode) else term
-
-
 def recorded_hashes(store: GenerationalStore, iris: Iris) -> dict[str, tuple[str, str]]:
     """graph IRI -> (kind, sha256) as the current generation records them."""
     if not store.exists():
@@ -188,7 +162,7 @@ def build(
     ):
         progress("store is up to date: nothing to do")
         return BuildReport(
-            [], [], unchanged, _version(recorded), store.current_generation(), seconds
+            [], [], unchanged, build_version(recorded), store.current_generation(), seconds
         )
 
     # Parse everything first: a bad input must stop the build before the store is touched.
@@ -226,7 +200,7 @@ def build(
             iris.inferred_graph: ("inferred", inferred_sha)
         }
         keep = {g: v for g, v in recorded.items() if v[0] == "dataset"}
-        version = _version(hashes | keep)
+        version = build_version(hashes | keep)
         write_meta(
             w,
             iris,
@@ -259,7 +233,7 @@ def _inferred_key(units: list[Unit], reasoner: str) -> str:
     return digest.hexdigest()
 
 
-def _version(hashes: dict[str, tuple[str, str]]) -> str:
+def build_version(hashes: dict[str, tuple[str, str]]) -> str:
     digest = hashlib.sha256()
     for graph in sorted(hashes):
         digest.update(f"{graph}={hashes[graph][1]}".encode())

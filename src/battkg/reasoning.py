@@ -98,7 +98,7 @@ def infer(
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     # `target` is read by nothing below; it is updated by difference at the end, because
-    # Store.remove_graph is about 10x slower than removing quad by quad (datasets.py).
+    # Store.remove_graph is about 10x slower than removing quad by quad (datasets/load.py).
     base = triples_to_graph(
         q for g in local_graphs for q in store.quads_for_pattern(None, None, None, g)
     )

@@ -133,6 +133,10 @@ class GenerationalStore:
         """The generation the reader serves (after `reader()` was called)."""
         return self._reader_gen
 
+    def generation_address(self, generation: str) -> str:
+        """Where a query worker finds `generation`: its directory, opened read-only by the worker."""
+        return str(self._gens / generation)
+
     def _stamp(self) -> tuple[int, int] | None:
         try:
             st = self._current_file.stat()

@@ -52,6 +52,10 @@ class RemoteGenerationalStore(GenerationalStore):
 
     # -- reading -------------------------------------------------------------------------
 
+    def generation_address(self, generation: str) -> str:
+        """The key a generation of the remote store is known by (it is not opened by workers)."""
+        return f"{self.location}#{generation}"
+
     def snapshot(self, max_age: float | None = None) -> Snapshot:
         """The control graph as last read, re-read when older than `max_age` (default: ttl)."""
         limit = self.ttl if max_age is None else max_age

@@ -21,7 +21,6 @@ import threading
 import time
 import weakref
 from multiprocessing.connection import Connection
-from pathlib import Path
 
 from battkg.errors import BattkgError, QueryError, QueryTimeout, StoreError
 from battkg.kg import KnowledgeGraph
@@ -191,9 +190,7 @@ def generation_path(kg: KnowledgeGraph) -> str:
         raise StoreError(
             f"there is no built store at {kg.settings.store}", fix="run `battkg build` first"
         )
-    if is_remote(kg.store):
-        return f"{kg.store.location}#{generation}"  # type: ignore[attr-defined]
-    return str(Path(kg.store.root) / "gens" / generation)
+    return kg.store.generation_address(generation)
 
 
 def run(kg: KnowledgeGraph, job: Job) -> Answer:

@@ -23,8 +23,8 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-from .errors import InputError
-from .namespaces import RDF, RDFS, SH, XSD
+from ..errors import InputError
+from ..namespaces import RDF, RDFS, SH, XSD
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 TYPE = RDF + "type"
@@ -160,7 +160,7 @@ class ShapesGraph:
             if key not in VALUE_KEYS | COUNT_KEYS | IGNORED:
                 raise InputError(
                     f"shape {node} uses sh:{key}, which battkg's SHACL engine does not implement",
-                    fix="use the SHACL Core components listed in src/battkg/shacl.py, "
+                    fix="use the SHACL Core components listed in src/battkg/validation/engine.py, "
                     "or validate with engine='pyshacl'",
                 )
             if key in LIST_KEYS:

@@ -28,14 +28,14 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .dataset_archive import archive, dataset_lock, folder, read_manifest, unarchive, write_atomic
-from .dataset_meta import graph_owners, meta_rows, owned_graphs, write_meta
-from .errors import NotFoundError, UsageError
-from .inference import reason_datasets
-from .ingest import Fault, Location, PartnerFile
-from .kg import KnowledgeGraph
-from .namespaces import RDF
-from .validation import ValidationReport, validate_files
+from ..errors import NotFoundError, UsageError
+from ..inference import reason_datasets
+from ..ingest import Fault, Location, PartnerFile
+from ..kg import KnowledgeGraph
+from ..namespaces import RDF
+from ..validation import ValidationReport, validate_files
+from .archive import archive, dataset_lock, folder, read_manifest, unarchive, write_atomic
+from .meta import graph_owners, meta_rows, owned_graphs, write_meta
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 

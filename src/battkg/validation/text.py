@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from .namespaces import Iris
-from .shacl import DataGraph, Result, Shape, ShapesGraph, Term
+from ..namespaces import Iris
+from .engine import DataGraph, Result, Shape, ShapesGraph, Term
 
 if TYPE_CHECKING:
-    from .validation import ValidationReport
+    from .report import ValidationReport
 
 
 def shown(term: Term | None, csv: bool, iris: Iris) -> str:

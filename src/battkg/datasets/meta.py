@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .build import _version, graph_sizes
-from .kg import KnowledgeGraph
-from .namespaces import BKG, DCAT, DCTERMS, PROV, RDF, VOID, XSD
+from ..build import build_version, graph_sizes
+from ..kg import KnowledgeGraph
+from ..namespaces import BKG, DCAT, DCTERMS, PROV, RDF, VOID, XSD
 
 if TYPE_CHECKING:
-    from .datasets import DatasetVersion
+    from .load import DatasetVersion
 
 
 def meta_rows(kg: KnowledgeGraph, store: ox.Store) -> list[dict[str, Any]]:
@@ -85,5 +85,5 @@ def write_meta(kg: KnowledgeGraph, store: ox.Store, name: str, version: DatasetV
     for q in list(store.quads_for_pattern(build, ox.NamedNode(BKG + "buildVersion"), None, meta)):
         store.remove(q)
     store.add(
-        ox.Quad(build, ox.NamedNode(BKG + "buildVersion"), ox.Literal(_version(hashes)), meta)
+        ox.Quad(build, ox.NamedNode(BKG + "buildVersion"), ox.Literal(build_version(hashes)), meta)
     )

@@ -13,10 +13,10 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF
 
-from ._convert import from_rdflib, to_rdflib
-from .build import parse_file
-from .namespaces import SH, Iris
-from .shacl import DataGraph, Result, Term
+from .._convert import from_rdflib, to_rdflib
+from ..ingest.source import parse_file
+from ..namespaces import SH, Iris
+from .engine import DataGraph, Result, Term
 
 
 def run_pyshacl(data: DataGraph, shapes_dir: Path, iris: Iris, focus: set[Term]) -> list[Result]:

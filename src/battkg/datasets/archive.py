@@ -19,8 +19,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import StoreError
-from .kg import KnowledgeGraph
+from ..errors import StoreError
+from ..kg import KnowledgeGraph
 
 
 def folder(kg: KnowledgeGraph, name: str) -> Path:
