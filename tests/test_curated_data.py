@@ -42,6 +42,7 @@ DATA_FILES = [
     "courses.ttl",
     "entry-profiles.ttl",
     "demand.ttl",
+    "sources-demand-2026.ttl",
 ]
 
 LANGS = ("en", "sv", "fi", "nb")
@@ -592,14 +593,6 @@ MUST_BE_UNCERTAIN = [
     ("course", "no-vgs-kjemiprosessfaget"),
     ("course", "uu-master-battery-technology-and-energy-storage"),
     ("course", "xamk-energiatekniikka-akkuteknologia"),
-    # conflicting demand figures
-    ("demand", "se-northvolt-ett-direct-3000-by-2025"),
-    ("demand", "se-northvolt-ett-direct-2500"),
-    ("demand", "se-northvolt-ett-direct-2000-2500-within-5-years"),
-    ("demand", "se-northvolt-ett-direct-up-to-5000"),
-    ("demand", "se-northvolt-ett-indirect-7000-18000"),
-    ("demand", "no-cell-production-employees-2030"),
-    ("demand", "no-nho-lo-battery-alliance-2030"),
 ]
 
 
@@ -665,6 +658,8 @@ KINDS = {
     "region",
     "demand",
     "source",
+    "employer",
+    "site",
 }
 
 
