@@ -197,7 +197,6 @@ def test_courses_reach_roles_only_through_awards_and_skills(g: rdflib.Graph) -> 
 # Placeholders of the old data, removed in the migration: the length is now unknown.
 PLACEHOLDER_LENGTHS = [
     "skelleftea-quality-technician",
-    "t2-college-industrial-technical-training",
     "gtc-online-battery-course",
     "vamk-battery-technology-study-module",
     "ekami-prosessiteollisuuden-ammattitutkinto",
