@@ -28,8 +28,9 @@ def test_health_on_a_missing_store_is_503(tmp_path: Path) -> None:
     with TestClient(create_app(kg=KnowledgeGraph(make_settings(tmp_path / "none")))) as c:
         response = c.get("/health")
     assert response.status_code == 503
-    assert response.json()["store"] == "down"
-    assert "battkg build" in response.json()["message"]
+    error = response.json()["error"]
+    assert error["code"] == "store_error" and error["details"]["store"] == "down"
+    assert "battkg build" in error["fix"]
 
 
 def test_unknown_route_uses_the_error_envelope(client: TestClient) -> None:

@@ -24,6 +24,7 @@ from .errors import InputError
 from .esco import EscoSource, find_esco, read_esco
 from .inference import dataset_graphs, reason_base, reason_datasets
 from .ingest.source import parse_file
+from .logs import event, logger
 from .namespaces import BKG, DCTERMS, PROV, RDF, VOID, XSD, Iris
 from .reasoning import ReasoningReport
 from .settings import Settings
@@ -33,6 +34,7 @@ from .store import GenerationalStore
 BUILD_FORMAT = "1"
 
 Progress = Callable[[str], None]
+log = logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,8 @@ def build(
         triples = graph_sizes(w)
     seconds["total"] = time.perf_counter() - started
     progress(f"built generation {store.current_generation()} in {seconds['total']:.1f} s")
+    event(log, "built", generation=store.current_generation(), version=version,
+          changed=len(changed), removed=len(removed), seconds=round(seconds["total"], 3))  # fmt: skip
     return BuildReport(
         [u.graph for u in changed],
         removed,

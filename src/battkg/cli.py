@@ -79,6 +79,9 @@ def _serve(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
         )
     kg.reader()
     _progress(f"serving {kg.settings.store} on http://{args.host}:{args.port}")
+    from .logs import configure
+
+    configure(args.log_level)
     uvicorn.run(create_app(kg=kg), host=args.host, port=args.port, log_level=args.log_level)
     return EXIT_OK
 

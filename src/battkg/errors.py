@@ -53,6 +53,13 @@ class InputError(BattkgError):
     status = 400
 
 
+class NotConformingError(BattkgError):
+    """Data that does not conform to the shapes, refused by a write (the report is in details)."""
+
+    code = "validation_failed"
+    status = 422
+
+
 class NotFoundError(BattkgError):
     code = "not_found"
     status = 404
@@ -85,5 +92,20 @@ class StoreError(BattkgError):
 
 
 class AuthError(BattkgError):
+    """A call that needs credentials came without valid ones (HTTP 401, `WWW-Authenticate`)."""
+
     code = "unauthorized"
     status = 401
+
+
+class ForbiddenError(BattkgError):
+    """A call this service never allows, whoever asks (HTTP 403): credentials would not help."""
+
+    code = "forbidden"
+    status = 403
+
+
+class WritesDisabledError(ForbiddenError):
+    """A write call on a service started without a write token."""
+
+    code = "writes_disabled"

@@ -32,11 +32,13 @@ from ..errors import NotFoundError, UsageError
 from ..inference import reason_datasets
 from ..ingest import Fault, Location, PartnerFile
 from ..kg import KnowledgeGraph
+from ..logs import event, logger
 from ..namespaces import RDF
 from ..validation import ValidationReport, validate_files
 from .archive import archive, dataset_lock, folder, read_manifest, unarchive, write_atomic
 from .meta import graph_owners, meta_rows, owned_graphs, write_meta
 
+log = logger(__name__)
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
@@ -154,6 +156,8 @@ def load(
         report.faults += faults
         seconds["validate"] = time.perf_counter() - started
         if not report.conforms:
+            event(log, "dataset_refused", dataset=name, publisher=publisher,
+                  faults=len(report.faults), files=len(files))  # fmt: skip
             return LoadResult(name, False, report, seconds=seconds)
         manifest = read_manifest(kg, name)
         number = max((v["version"] for v in manifest["versions"]), default=0) + 1
@@ -180,6 +184,8 @@ def load(
         )
         write_atomic(folder(kg, name) / "manifest.json", json.dumps(manifest, indent=2).encode())
     seconds["total"] = time.perf_counter() - started
+    event(log, "dataset_loaded", dataset=name, version=number, publisher=publisher,
+          triples=len(quads), generation=generation, seconds=round(seconds["total"], 3))  # fmt: skip
     return LoadResult(name, True, report, version, generation, seconds)
 
 
@@ -254,6 +260,8 @@ def rollback(
             {"action": "rollback", "version": version, "at": restored.loaded_at, "by": publisher}
         )
         write_atomic(folder(kg, name) / "manifest.json", json.dumps(manifest, indent=2).encode())
+    event(log, "dataset_rolled_back", dataset=name, version=version, publisher=publisher,
+          generation=kg.store.current_generation())  # fmt: skip
     return get_dataset(kg, name)
 
 

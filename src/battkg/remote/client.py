@@ -7,15 +7,18 @@ message names the server's URL and what failed, so an operator can act on it.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
 
-from ..errors import QueryError, QueryTimeout, StoreError
+from ..errors import BattkgError, QueryError, QueryTimeout, StoreError
+from ..logs import event, logger
 from .config import RemoteConfig
 
+log = logger(__name__)
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 QUERY_ACCEPT = f"{RESULTS_JSON}, {N_TRIPLES};q=0.9, text/plain;q=0.5, */*;q=0.1"
@@ -131,6 +134,26 @@ class SparqlClient:
         *,
         query_timeout: float | None = None,
         missing_ok: bool = False,
+        **kwargs: object,
+    ) -> httpx.Response:
+        """One request to the server; a failure is logged, then raised as a battkg error."""
+        try:
+            return self._send_once(
+                method, url, what, query_timeout=query_timeout, missing_ok=missing_ok, **kwargs
+            )
+        except BattkgError as exc:
+            event(log, "remote_failed", logging.WARNING, server=self.config.server, method=method,
+                  what=what, code=exc.code, error=exc.message)  # fmt: skip
+            raise
+
+    def _send_once(
+        self,
+        method: str,
+        url: str,
+        what: str,
+        *,
+        query_timeout: float | None,
+        missing_ok: bool,
         **kwargs: object,
     ) -> httpx.Response:
         server = self.config.server

@@ -12,19 +12,21 @@ import pyoxigraph as ox
 
 from battkg.kg import KnowledgeGraph
 from battkg.sparql import executor
-from battkg.sparql.negotiation import GRAPH_TYPES, RESULT_TYPES, NotAcceptableError, choose
+from battkg.sparql.negotiation import (
+    GRAPH_TYPES,
+    RESULT_TYPES,
+    NotAcceptableError,
+    choose,
+    prefers_html,
+)
 from battkg.sparql.protocol import SparqlRequest, query_form
 from battkg.sparql.worker import Answer, Job
-
-HTML = "text/html"
-RESULT_OFFERS = [*RESULT_TYPES, HTML]
-GRAPH_OFFERS = [*GRAPH_TYPES, HTML]
 
 
 def wants_html(accept: str | None, query: str) -> bool:
     """Does the client (a browser) prefer an HTML page to any results format?"""
-    offers = GRAPH_OFFERS if query_form(query) in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFERS
-    return choose(accept, offers) == HTML
+    offers = GRAPH_TYPES if query_form(query) in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
+    return prefers_html(accept, list(offers))
 
 
 def answer(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import logging
 import os
 import queue
 import subprocess
@@ -24,11 +25,14 @@ from multiprocessing.connection import Connection
 
 from battkg.errors import BattkgError, QueryError, QueryTimeout, StoreError
 from battkg.kg import KnowledgeGraph
+from battkg.logs import event, logger
 from battkg.remote import is_remote, reader_for_query
 from battkg.sparql.negotiation import NotAcceptableError
 from battkg.sparql.worker import Answer, Job, ResultTooLargeError, run_job
 
 __all__ = ["Answer", "Job", "QueryExecutor", "executor_for", "run"]
+
+log = logger(__name__)
 
 _ERRORS: dict[str, type[BattkgError]] = {
     c.__name__: c
@@ -104,15 +108,20 @@ class QueryExecutor:
         with self._lock:
             self._workers.discard(worker)
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: _Worker, why: str) -> None:
         """Kill `worker` and start a fresh one in the background."""
+        event(log, "query_worker_killed", logging.WARNING, pid=worker.process.pid, reason=why)
         self._discard(worker)
         if self._closed:
             return
 
         def start() -> None:
-            with contextlib.suppress(StoreError):
-                self._ready(self._start())
+            try:
+                fresh = self._start()
+                self._ready(fresh)
+                event(log, "query_worker_restarted", pid=fresh.process.pid)
+            except StoreError as exc:
+                event(log, "query_worker_restart_failed", logging.ERROR, error=exc.message)
 
         threading.Thread(target=start, name="battkg-query-respawn", daemon=True).start()
 
@@ -129,7 +138,7 @@ class QueryExecutor:
             worker.jobs.send(job)
             if not worker.answers.poll(max(0.0, deadline - time.monotonic())):
                 self.killed += 1
-                self._replace(worker)
+                self._replace(worker, f"timeout {timeout:g} s")
                 raise QueryTimeout(
                     f"the query ran longer than the {timeout:g} s limit and was stopped",
                     fix="narrow the query (selective patterns first, LIMIT), or ask the "
@@ -138,7 +147,7 @@ class QueryExecutor:
                 )
             reply = worker.answers.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:
-            self._replace(worker)
+            self._replace(worker, f"died: {exc or 'no reply'}")
             raise StoreError(
                 f"the query worker died while answering ({exc or 'no reply'})"
             ) from None

@@ -6,10 +6,12 @@ the order of `offers` (the server's preference), or None when nothing is accepta
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from battkg.errors import BattkgError
 
+HTML = "text/html"
 #: SELECT and ASK results: media type -> format key (first one is the default for */*).
 RESULT_TYPES: dict[str, str] = {
     "application/sparql-results+json": "json",
@@ -113,6 +115,11 @@ def choose(accept: str | None, offers: list[str]) -> str | None:
         if q > best_q:
             best, best_q = offer, q
     return best
+
+
+def prefers_html(accept: str | None, offers: Sequence[str]) -> bool:
+    """Does the client (a browser) prefer an HTML page to every one of `offers`?"""
+    return choose(accept, [*offers, HTML]) == HTML
 
 
 def require(accept: str | None, offers: list[str], what: str) -> str:

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from battkg.errors import BattkgError, QueryError
+from battkg.errors import BattkgError, ForbiddenError, QueryError
 
 MAX_QUERY_BYTES = 512 * 1024
 FORM = "application/x-www-form-urlencoded"
@@ -24,7 +24,7 @@ DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 
 
-class ReadOnlyError(BattkgError):
+class ReadOnlyError(ForbiddenError):
     """An update sent to the read-only endpoint."""
 
     code = "read_only"

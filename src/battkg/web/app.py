@@ -8,10 +8,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from .. import __version__
 from ..kg import KnowledgeGraph
 from ..settings import Settings
+from . import contract, errors, health, linked, queries, sparql
 from . import datasets as datasets_api
-from . import errors, health, linked, queries, sparql
 from . import pathways as pathways_api
 from . import validate as validate_api
+from .requestid import RequestIdMiddleware
 
 DESCRIPTION = (
     "battkg: the Nordic battery industry's job roles, skills, qualifications, courses and "
@@ -37,13 +38,20 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
         allow_origins=["*"],
         allow_methods=["GET", "POST", "PUT", "HEAD", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=["Content-Type", "Content-Length"],
+        expose_headers=["Content-Type", "Content-Length", "X-Request-ID"],
     )
+    app.add_middleware(RequestIdMiddleware)
     errors.install(app)
-    app.include_router(health.router)
-    app.include_router(pathways_api.router)
-    app.include_router(validate_api.router)
-    app.include_router(datasets_api.router)
-    for router in (sparql.router, queries.router, linked.router):
-        app.include_router(router)
+    # Each router with the error statuses its routes return beyond what contract infers.
+    for router, extra in (
+        (health.router, ()),
+        (pathways_api.router, (404,)),
+        (validate_api.router, ()),
+        (datasets_api.router, ()),
+        (sparql.router, ()),
+        (queries.router, ()),
+        (linked.router, ()),
+    ):
+        app.include_router(contract.document_routes(router, *extra))
+    contract.document(app)
     return app

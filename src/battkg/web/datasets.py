@@ -14,8 +14,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from .. import datasets
+from ..errors import NotConformingError
 from .deps import KGDep, WriteAuth
-from .errors import envelope
+from .errors import responses
 from .validate import FilenameQuery, KindQuery, read_files
 
 router = APIRouter(tags=["partner data"])
@@ -38,6 +39,7 @@ def get_dataset(name: str, kg: KGDep) -> dict[str, Any]:
     summary="Validate a partner file and, if it conforms, make it the new version of the dataset",
     dependencies=[WriteAuth],
     response_model=None,
+    responses=responses(413),
 )
 async def put_dataset(
     name: str,
@@ -58,9 +60,7 @@ async def put_dataset(
         datasets.load, kg, files, name, graph=graph, publisher=publisher
     )
     if not result.loaded:
-        return envelope(
-            422,
-            "validation_failed",
+        raise NotConformingError(
             f"the data for dataset {name!r} does not conform: {len(result.report.faults)} fault(s); nothing was stored",
             "fix the faults listed in details.report and send the file again",
             {"report": result.report.to_dict()},

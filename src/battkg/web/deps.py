@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from ..errors import AuthError
+from ..errors import AuthError, WritesDisabledError
 from ..kg import KnowledgeGraph
 
 
@@ -23,7 +23,7 @@ def require_token(kg: KGDep, authorization: Annotated[str | None, Header()] = No
     """Write calls need `Authorization: Bearer <BATTKG_TOKEN>`; with no token configured, writes are refused."""
     expected = kg.settings.token
     if not expected:
-        raise AuthError(
+        raise WritesDisabledError(
             "writes are disabled on this service: no BATTKG_TOKEN is configured",
             fix="start the service with BATTKG_TOKEN set, and send it as `Authorization: Bearer <token>`",
         )

@@ -20,10 +20,10 @@ from battkg.errors import NotFoundError
 from battkg.export import FORMATS, ExportFormat, export, export_format
 from battkg.kg import KnowledgeGraph
 from battkg.linked import describe
-from battkg.sparql.answer import HTML
-from battkg.sparql.negotiation import GRAPH_TYPES, choose, require
+from battkg.sparql.negotiation import GRAPH_TYPES, prefers_html, require
 from battkg.sparql.void import dataset_iri, describe_dataset
 from battkg.web.deps import KGDep
+from battkg.web.errors import responses
 from battkg.web.sparql import rdf_response, render_page
 
 router = APIRouter(tags=["linked data"])
@@ -44,7 +44,11 @@ def _accept(request: Request, fmt: str | None) -> str | None:
     return request.headers.get("accept")
 
 
-@router.get("/.well-known/void", summary="VoID and DCAT description of the dataset")
+@router.get(
+    "/.well-known/void",
+    summary="VoID and DCAT description of the dataset",
+    responses=responses(406),
+)
 def void(request: Request, kg: KGDep, format: str | None = None) -> Response:
     return rdf_response(describe_dataset(kg, _root(request)), _accept(request, format), "VoID")
 
@@ -60,13 +64,20 @@ def sssom(request: Request, kg: KGDep) -> Response:
     return Response(text, media_type="text/tab-separated-values; charset=utf-8")
 
 
-@router.get("/export/skos", summary="The ESCO alignment as SKOS mapping triples")
+@router.get(
+    "/export/skos",
+    summary="The ESCO alignment as SKOS mapping triples",
+    responses=responses(406),
+)
 def skos(request: Request, kg: KGDep, format: str | None = None) -> Response:
     return rdf_response(alignment.skos_triples(kg), _accept(request, format), "the alignment")
 
 
 @router.get(
-    "/export", summary="The whole graph, or one named graph, streamed", response_class=Response
+    "/export",
+    summary="The whole graph, or one named graph, streamed",
+    response_class=Response,
+    responses=responses(404, 406),
 )
 def export_graph(
     request: Request,
@@ -152,12 +163,15 @@ def _stream(write: Callable[[IO[bytes]], None]) -> Iterator[bytes]:
 
 
 @router.get(
-    "/id/{path:path}", summary="Dereference a battkg IRI: HTML or RDF", response_class=Response
+    "/id/{path:path}",
+    summary="Dereference a battkg IRI: HTML or RDF",
+    response_class=Response,
+    responses=responses(406),
 )
 def thing(path: str, request: Request, kg: KGDep, format: str | None = None) -> Response:
     iri = f"{kg.iris.id}{path}"
     accept = _accept(request, format)
-    wants_html = choose(accept, [*GRAPH_TYPES, HTML]) == HTML
+    wants_html = prefers_html(accept, list(GRAPH_TYPES))
     if iri == dataset_iri(kg):
         return rdf_response(describe_dataset(kg, _root(request)), accept, "the dataset")
     lang = request.query_params.get("lang", "en")

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from battkg.errors import UsageError
-from battkg.sparql.answer import HTML, RESULT_OFFERS, answer
-from battkg.sparql.negotiation import CONTENT_TYPES, choose
+from battkg.sparql.answer import answer
+from battkg.sparql.negotiation import CONTENT_TYPES, RESULT_TYPES, prefers_html
 from battkg.sparql.protocol import SparqlRequest
 from battkg.web.deps import KGDep
+from battkg.web.errors import responses
 from battkg.web.sparql import render_page
 
 router = APIRouter(tags=["queries"])
@@ -45,12 +46,13 @@ def list_queries(kg: KGDep) -> list[NamedQueryPublic]:
     "/queries/{name}",
     summary="Run a named query; parameters in the query string, results by content negotiation",
     response_class=Response,
+    responses=responses(400, 406),
 )
 def run_query(name: str, request: Request, kg: KGDep) -> Response:
     named = kg.queries.get(name)
     params = _single_values(request.query_params.multi_items())
     accept = request.headers.get("accept")
-    if choose(accept, RESULT_OFFERS) == HTML:
+    if prefers_html(accept, list(RESULT_TYPES)):
         return render_page(
             "sparql.html",
             title=named.title,

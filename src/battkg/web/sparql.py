@@ -11,13 +11,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from battkg.kg import KnowledgeGraph
-from battkg.sparql.answer import HTML, answer, wants_html
-from battkg.sparql.negotiation import CONTENT_TYPES, GRAPH_TYPES, require
+from battkg.sparql.answer import answer, wants_html
+from battkg.sparql.negotiation import CONTENT_TYPES, GRAPH_TYPES, HTML, require
 from battkg.sparql.protocol import MAX_QUERY_BYTES, SparqlRequest, parse_request, too_large
 from battkg.sparql.results import write_graph
 from battkg.sparql.servicedesc import service_description
 from battkg.sparql.void import dataset_iri
+from battkg.web.body import read_body
 from battkg.web.deps import KGDep
+from battkg.web.errors import responses
 
 router = APIRouter(tags=["sparql"])
 _TEMPLATES = jinja2.Environment(
@@ -96,6 +98,7 @@ def _respond(request: Request, kg: KnowledgeGraph, sparql: SparqlRequest | None)
     "/sparql",
     summary="SPARQL 1.1 query (GET), or the service description / query page without a query",
     response_class=Response,
+    responses=responses(400, 403, 406, 413, 422),
 )
 def sparql_get(request: Request, kg: KGDep) -> Response:
     sparql = parse_request("GET", None, request.query_params.multi_items())
@@ -106,24 +109,11 @@ def sparql_get(request: Request, kg: KGDep) -> Response:
     "/sparql",
     summary="SPARQL 1.1 query (POST form-encoded or application/sparql-query)",
     response_class=Response,
+    responses=responses(400, 403, 406, 413, 415, 422),
 )
 async def sparql_post(request: Request, kg: KGDep) -> Response:
-    body = await _read_body(request, 3 * MAX_QUERY_BYTES)
+    body = await read_body(request, 3 * MAX_QUERY_BYTES, too_large)
     sparql = parse_request(
         "POST", request.headers.get("content-type"), request.query_params.multi_items(), body
     )
     return await run_in_threadpool(_respond, request, kg, sparql)
-
-
-async def _read_body(request: Request, cap: int) -> bytes:
-    """The request body, refused (413) as soon as it is larger than `cap` bytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap:
-        raise too_large(int(declared))
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > cap:
-            raise too_large(size)
-        chunks.append(chunk)
-    return b"".join(chunks)

@@ -19,7 +19,10 @@ from starlette.datastructures import UploadFile
 from ..ingest import MAX_BYTES, PartnerFile, read_partner_file, too_large
 from ..kg import KnowledgeGraph
 from ..validation import ValidationReport, validate_files
+from .accept import wants_html
+from .body import read_body
 from .deps import KGDep
+from .errors import responses
 
 router = APIRouter(tags=["partner data"])
 
@@ -37,21 +40,6 @@ KindQuery = Annotated[
 
 def max_bytes(kg: KnowledgeGraph) -> int:
     return int(kg.settings.extra.get("BATTKG_MAX_UPLOAD_BYTES", MAX_BYTES))
-
-
-async def read_body(request: Request, name: str, limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it passes `limit` bytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large(name, limit)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large(name, limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 async def read_files(
@@ -74,21 +62,17 @@ async def read_files(
                 )
         return files
     name = filename or "upload"
-    data = await read_body(request, name, limit)
+    data = await read_body(request, limit, lambda _size: too_large(name, limit))
     return [
         read_partner_file(data, name, kg.iris, media_type=media_type, kind=kind, max_bytes=limit)
     ]
-
-
-def wants_html(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return "text/html" in accept and "application/json" not in accept.split(",")[0]
 
 
 @router.post(
     "/validate",
     summary="Validate partner files (CSV, Turtle, JSON-LD, RDF/XML, N-Triples, N-Quads, TriG); writes nothing",
     response_model=None,
+    responses=responses(413),
 )
 async def validate(
     request: Request, kg: KGDep, filename: FilenameQuery = None, kind: KindQuery = None
