@@ -8,7 +8,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from .. import __version__
 from ..kg import KnowledgeGraph
 from ..settings import Settings
-from . import contract, errors, health, linked, queries, sparql
+from . import contract, errors, health, linked, pages, queries, sparql
 from . import datasets as datasets_api
 from . import pathways as pathways_api
 from . import validate as validate_api
@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
         title="battkg",
         version=__version__,
         description=DESCRIPTION,
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.kg = kg
@@ -51,7 +51,9 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
         (sparql.router, ()),
         (queries.router, ()),
         (linked.router, ()),
+        *((router, ()) for router in pages.routers()),
     ):
         app.include_router(contract.document_routes(router, *extra))
+    pages.install(app)
     contract.document(app)
     return app

@@ -24,7 +24,9 @@ from battkg.sparql.negotiation import GRAPH_TYPES, prefers_html, require
 from battkg.sparql.void import dataset_iri, describe_dataset
 from battkg.web.deps import KGDep
 from battkg.web.errors import responses
-from battkg.web.sparql import rdf_response, render_page
+from battkg.web.pages.context import page_language, render
+from battkg.web.pages.things import grouped
+from battkg.web.sparql import rdf_response
 
 router = APIRouter(tags=["linked data"])
 CONTEXT_FILE = Path(__file__).parent / "static" / "context.jsonld"
@@ -174,7 +176,7 @@ def thing(path: str, request: Request, kg: KGDep, format: str | None = None) -> 
     wants_html = prefers_html(accept, list(GRAPH_TYPES))
     if iri == dataset_iri(kg):
         return rdf_response(describe_dataset(kg, _root(request)), accept, "the dataset")
-    lang = request.query_params.get("lang", "en")
+    lang = page_language(request).lang
     d = describe(kg, iri, lang=lang)
     if d is None:
         raise NotFoundError(
@@ -197,13 +199,19 @@ def thing(path: str, request: Request, kg: KGDep, format: str | None = None) -> 
             return Markup('{} <span class="lang">@{}</span>').format(term.value, term.language)
         return escape(getattr(term, "value", str(term)))
 
-    return render_page(
+    kind, _, slug = path.partition("/")
+    guide_link = f"/guide/{kind}s/{slug}" if kind in ("role", "course") and "/" not in slug else ""
+    response = render(
+        request,
         "thing.html",
+        title=d.label,
         d=d,
-        lang=lang,
         show=show,
         local=local,
         alternates=ALTERNATES,
         inferred=kg.iris.inferred_graph,
         describe_query=f"DESCRIBE <{iri}>",
+        guide_link=guide_link,
+        **grouped(d, kg.iris.inferred_graph),
     )
+    return response

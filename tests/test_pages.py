@@ -1,0 +1,190 @@
+"""The web pages over HTTP (in process): languages, the guide, profiles, errors as pages, the
+upload form, /id/ pages for people and the offline API docs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from battkg.i18n.catalogues import missing
+from battkg.web.pages.context import number
+
+HTML = {"accept": "text/html,application/xhtml+xml"}
+ROUTES = "/guide/routes?role=cell-assembly-operator&entry=compulsory-school-only&home=SE331"
+LANGS = ("sv", "fi", "nb", "en")
+
+
+def page(client: TestClient, url: str, status: int = 200, **headers: str) -> str:
+    response = client.get(url, headers={**HTML, **headers})
+    assert response.status_code == status, (url, response.text[:500])
+    assert response.headers["content-type"].startswith("text/html")
+    return response.text
+
+
+def test_every_catalogue_has_every_page_message() -> None:
+    assert missing("web") == {}, "run `python -m battkg.i18n.catalogues web` and translate"
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("sv", "Vägledarguide"), ("fi", "Ohjaajan opas"), ("nb", "Veiviser"), ("en", "Counsellor guide")],
+)
+def test_start_page_in_each_language_by_parameter(client: TestClient, lang: str, words: str) -> None:
+    response = client.get(f"/?lang={lang}", headers=HTML)
+    assert response.headers["content-language"] == lang
+    assert f'<html lang="{lang}">' in response.text and words in response.text
+    for way in ('href="/guide"', 'href="/sparql"', 'href="/docs"', 'href="/export"', 'href="/validate"'):
+        assert way in response.text
+    assert "battkg_lang" in response.headers.get("set-cookie", "")
+
+
+def test_language_by_cookie_then_accept_language(client: TestClient) -> None:
+    fresh = TestClient(client.app)
+    assert 'lang="fi"' in page(fresh, "/", **{"accept-language": "fi-FI,fi;q=0.9,en;q=0.5"})
+    assert 'lang="nb"' in page(fresh, "/", **{"accept-language": "no"})
+    fresh.cookies.set("battkg_lang", "sv")
+    assert 'lang="sv"' in page(fresh, "/", **{"accept-language": "fi"})
+    assert 'lang="en"' in page(fresh, "/?lang=en", **{"accept-language": "fi"})
+
+
+def test_unsupported_language_falls_back_to_english_with_a_notice(client: TestClient) -> None:
+    text = page(TestClient(client.app), "/guide?lang=de")
+    assert '<html lang="en">' in text and "The language de is not available" in text
+
+
+def test_the_switch_keeps_the_page_state(client: TestClient) -> None:
+    text = page(client, ROUTES + "&lang=sv&language=sv&max_weeks=60")
+    links = dict(re.findall(r'<a href="([^"]+)" hreflang="(\w+)"', text))
+    fi = next(href for href, code in links.items() if code == "fi")
+    for part in ("role=cell-assembly-operator", "home=SE331", "language=sv", "max_weeks=60", "lang=fi"):
+        assert part in fi.replace("&amp;", "&")
+
+
+def test_numbers_and_dates_follow_the_locale() -> None:
+    assert number(1234.5, "sv") == "1\xa0234,5"
+    assert number(1234.5, "en") == "1,234.5"
+    assert number(1234.5, "fi") == "1\xa0234,5"
+
+
+def test_guide_form_has_regions_presets_and_roles_by_stage(client: TestClient) -> None:
+    text = page(client, "/guide?lang=en")
+    assert 'action="/guide/routes"' in text and 'method="get"' in text
+    assert 'value="SE331"' in text and 'value="FI1D"' in text
+    assert "compulsory school only" in text
+    assert re.search(r'<optgroup label="cell manufacturing">', text)
+    assert 'name="role_q"' in text and 'name="online"' in text and 'name="abroad"' in text
+    assert "<script>" not in text and " onclick=" not in text
+
+
+def test_routes_page_shows_steps_marks_timeline_and_skill_gap(client: TestClient) -> None:
+    text = page(client, ROUTES + "&lang=en")
+    assert "Route 1" in text and '<svg class="chart timeline"' in text
+    assert re.search(r'<title id="route-1-t">', text) and '<desc id="route-1-d">' in text
+    for what in ("Provider", "Place", "Language", "Mode", "Duration", "Cost", "Next start", "Entry requirement", "Why the person may enter", "Awards"):
+        assert f"<dt>{what}</dt>" in text, what
+    assert 'class="mark mark-estimated"' in text or 'class="mark mark-unknown"' in text
+    assert "Essential skills covered" in text
+    # the filters form carries the person along
+    form = text[text.index('id="filters"') :]
+    assert 'name="home" value="SE331"' in form and 'name="entry" value="compulsory-school-only"' in form
+
+
+def test_a_filter_changes_the_routes(client: TestClient) -> None:
+    any_language = page(client, ROUTES + "&lang=en&abroad=1")
+    finnish_only = page(client, ROUTES + "&lang=en&abroad=1&language=fi")
+    assert any_language != finnish_only
+    assert "Route 1" in any_language
+
+
+def test_routes_page_in_swedish_labels_data_in_swedish(client: TestClient) -> None:
+    text = page(client, ROUTES + "&lang=sv")
+    assert "Vägar till" in text and "endast grundskola" in text
+
+
+def test_role_by_words_in_any_language(client: TestClient) -> None:
+    response = client.get(
+        "/guide/routes?role_q=cellmontering&entry=compulsory-school-only", headers=HTML, follow_redirects=False
+    )
+    assert response.status_code in (303, 404)
+    if response.status_code == 303:
+        assert "role=" in response.headers["location"]
+    else:
+        assert "/guide/routes?" in response.text
+
+
+def test_unknown_role_or_region_is_a_page_with_the_closest_matches(client: TestClient) -> None:
+    text = page(client, "/guide/routes?role=cell-asembly-operatr&lang=fi", 404)
+    assert 'lang="fi"' in text and "Lähimmät osumat" in text and "role=cell-assembly-operator" in text
+    text = page(client, "/guide/routes?role=cell-assembly-operator&home=SE33X&lang=en", 404)
+    assert "There is no region" in text and "home=SE33" in text
+
+
+def test_matrix_is_a_chart_and_a_table(client: TestClient) -> None:
+    text = page(client, "/guide/matrix?role=cell-assembly-operator&home=SE331&lang=en")
+    assert '<svg class="chart matrix"' in text and "<table>" in text
+    assert '<desc id="matrix-0-d">' in text
+    assert "compulsory school only" in text
+    without_home = page(client, "/guide/matrix?role=cell-assembly-operator&lang=en")
+    assert without_home.count('<svg class="chart matrix"') >= 1
+
+
+def test_role_and_course_profiles(client: TestClient) -> None:
+    text = page(client, "/guide/roles/cell-assembly-operator?lang=en")
+    for part in ("Value-chain stage", "Typical EQF level", "Essential skills", "Courses that lead to it", "Demand"):
+        assert part in text
+    course = re.search(r'href="/guide/courses/([^"]+)"', text)
+    assert course is not None
+    text = page(client, f"/guide/courses/{course.group(1)}?lang=en")
+    assert "Places per year" in text and "Start dates" in text and "Sources" in text
+    assert "Not found" in page(client, "/guide/roles/no-such-role?lang=en", 404)
+
+
+def test_errors_in_a_browser_are_pages_and_json_for_clients(client: TestClient) -> None:
+    text = page(client, "/no/such/page?lang=sv", 404)
+    assert "Hittades inte" in text and "<code>not_found</code>" in text
+    assert client.get("/no/such/page").json()["error"]["code"] == "not_found"
+    text = page(client, "/pathways?role=cell-assembly-operator&entry=x&lang=nb", 404)
+    assert "Ikke funnet" in text
+
+
+def test_validate_form_templates_and_report(client: TestClient) -> None:
+    text = page(client, "/validate?lang=en")
+    assert 'enctype="multipart/form-data"' in text and 'href="/validate/templates/courses.csv"' in text
+    template = client.get("/validate/templates/courses.csv")
+    assert template.status_code == 200 and "name_en" in template.text
+    report = client.post(
+        "/validate",
+        files={"files": ("providers.csv", b"id;name_en\nx;\n", "text/csv")},
+        headers=HTML,
+    )
+    assert report.status_code == 200 and "<html" in report.text
+
+
+def test_id_page_groups_statements_and_folds_inferred_ones(client: TestClient) -> None:
+    text = page(client, "/id/role/cell-assembly-operator?lang=en")
+    assert "Names and descriptions" in text and "Skills" in text
+    assert '<details class="inferred">' in text and "All statements as stored" in text
+    assert 'href="/guide/roles/cell-assembly-operator"' in text
+
+
+def test_docs_and_redoc_are_served_offline(client: TestClient) -> None:
+    docs = client.get("/docs").text
+    assert '<script src="/static/docs/swagger-ui-bundle.js">' in docs and "<script>" not in docs
+    assert "cdn" not in docs.lower()
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js"):
+        assert client.get(f"/static/docs/{asset}").status_code == 200
+    assert 'src="/static/docs/redoc.standalone.js"' in client.get("/redoc").text
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/guide", ROUTES, "/guide/matrix?role=cell-assembly-operator", "/validate", "/id/role/cell-assembly-operator", "/docs"],
+)
+def test_no_page_loads_anything_from_elsewhere(client: TestClient, url: str) -> None:
+    text = page(client, url)
+    loads = re.findall(r'<(?:script|link|img|iframe|source)[^>]+(?:src|href)="([^"]+)"', text)
+    assert loads and all(not re.match(r"(https?:)?//", u) for u in loads), loads
+    assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) is None, "inline script"
+    assert re.search(r"\son[a-z]+=", text) is None, "inline event handler"
