@@ -56,7 +56,7 @@ def test_an_iri_dereferences_to_html_for_a_browser(client: TestClient) -> None:
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert "<h1>processoperatör i anrikningsverk</h1>" in r.text
     assert 'href="/id/stage/raw-materials-and-mining"' in r.text  # links stay on the service
-    assert "Sources" in r.text and "data/roles.ttl" in r.text
+    assert "Källor" in r.text and "data/roles.ttl" in r.text
     turtle = client.get("/id/role/mineral-processing-operator?format=turtle")
     assert turtle.headers["content-type"].startswith("text/turtle")
 

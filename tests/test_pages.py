@@ -29,13 +29,26 @@ def test_every_catalogue_has_every_page_message() -> None:
 
 @pytest.mark.parametrize(
     ("lang", "words"),
-    [("sv", "Vägledarguide"), ("fi", "Ohjaajan opas"), ("nb", "Veiviser"), ("en", "Counsellor guide")],
+    [
+        ("sv", "Vägledarguide"),
+        ("fi", "Ohjaajan opas"),
+        ("nb", "Veiviser"),
+        ("en", "Counsellor guide"),
+    ],
 )
-def test_start_page_in_each_language_by_parameter(client: TestClient, lang: str, words: str) -> None:
+def test_start_page_in_each_language_by_parameter(
+    client: TestClient, lang: str, words: str
+) -> None:
     response = client.get(f"/?lang={lang}", headers=HTML)
     assert response.headers["content-language"] == lang
     assert f'<html lang="{lang}">' in response.text and words in response.text
-    for way in ('href="/guide"', 'href="/sparql"', 'href="/docs"', 'href="/export"', 'href="/validate"'):
+    for way in (
+        'href="/guide"',
+        'href="/sparql"',
+        'href="/docs"',
+        'href="/export"',
+        'href="/validate"',
+    ):
         assert way in response.text
     assert "battkg_lang" in response.headers.get("set-cookie", "")
 
@@ -58,7 +71,13 @@ def test_the_switch_keeps_the_page_state(client: TestClient) -> None:
     text = page(client, ROUTES + "&lang=sv&language=sv&max_weeks=60")
     links = dict(re.findall(r'<a href="([^"]+)" hreflang="(\w+)"', text))
     fi = next(href for href, code in links.items() if code == "fi")
-    for part in ("role=cell-assembly-operator", "home=SE331", "language=sv", "max_weeks=60", "lang=fi"):
+    for part in (
+        "role=cell-assembly-operator",
+        "home=SE331",
+        "language=sv",
+        "max_weeks=60",
+        "lang=fi",
+    ):
         assert part in fi.replace("&amp;", "&")
 
 
@@ -82,13 +101,27 @@ def test_routes_page_shows_steps_marks_timeline_and_skill_gap(client: TestClient
     text = page(client, ROUTES + "&lang=en")
     assert "Route 1" in text and '<svg class="chart timeline"' in text
     assert re.search(r'<title id="route-1-t">', text) and '<desc id="route-1-d">' in text
-    for what in ("Provider", "Place", "Language", "Mode", "Duration", "Cost", "Next start", "Entry requirement", "Why the person may enter", "Awards"):
+    for what in (
+        "Provider",
+        "Place",
+        "Language",
+        "Mode",
+        "Duration",
+        "Cost",
+        "Next start",
+        "Entry requirement",
+        "Why the person may enter",
+        "Awards",
+    ):
         assert f"<dt>{what}</dt>" in text, what
     assert 'class="mark mark-estimated"' in text or 'class="mark mark-unknown"' in text
     assert "Essential skills covered" in text
     # the filters form carries the person along
     form = text[text.index('id="filters"') :]
-    assert 'name="home" value="SE331"' in form and 'name="entry" value="compulsory-school-only"' in form
+    assert (
+        'name="home" value="SE331"' in form
+        and 'name="entry" value="compulsory-school-only"' in form
+    )
 
 
 def test_a_filter_changes_the_routes(client: TestClient) -> None:
@@ -105,7 +138,9 @@ def test_routes_page_in_swedish_labels_data_in_swedish(client: TestClient) -> No
 
 def test_role_by_words_in_any_language(client: TestClient) -> None:
     response = client.get(
-        "/guide/routes?role_q=cellmontering&entry=compulsory-school-only", headers=HTML, follow_redirects=False
+        "/guide/routes?role_q=cellmontering&entry=compulsory-school-only",
+        headers=HTML,
+        follow_redirects=False,
     )
     assert response.status_code in (303, 404)
     if response.status_code == 303:
@@ -116,7 +151,9 @@ def test_role_by_words_in_any_language(client: TestClient) -> None:
 
 def test_unknown_role_or_region_is_a_page_with_the_closest_matches(client: TestClient) -> None:
     text = page(client, "/guide/routes?role=cell-asembly-operatr&lang=fi", 404)
-    assert 'lang="fi"' in text and "Lähimmät osumat" in text and "role=cell-assembly-operator" in text
+    assert (
+        'lang="fi"' in text and "Lähimmät osumat" in text and "role=cell-assembly-operator" in text
+    )
     text = page(client, "/guide/routes?role=cell-assembly-operator&home=SE33X&lang=en", 404)
     assert "There is no region" in text and "home=SE33" in text
 
@@ -132,7 +169,13 @@ def test_matrix_is_a_chart_and_a_table(client: TestClient) -> None:
 
 def test_role_and_course_profiles(client: TestClient) -> None:
     text = page(client, "/guide/roles/cell-assembly-operator?lang=en")
-    for part in ("Value-chain stage", "Typical EQF level", "Essential skills", "Courses that lead to it", "Demand"):
+    for part in (
+        "Value-chain stage",
+        "Typical EQF level",
+        "Essential skills",
+        "Courses that lead to it",
+        "Demand",
+    ):
         assert part in text
     course = re.search(r'href="/guide/courses/([^"]+)"', text)
     assert course is not None
@@ -151,7 +194,9 @@ def test_errors_in_a_browser_are_pages_and_json_for_clients(client: TestClient) 
 
 def test_validate_form_templates_and_report(client: TestClient) -> None:
     text = page(client, "/validate?lang=en")
-    assert 'enctype="multipart/form-data"' in text and 'href="/validate/templates/courses.csv"' in text
+    assert (
+        'enctype="multipart/form-data"' in text and 'href="/validate/templates/courses.csv"' in text
+    )
     template = client.get("/validate/templates/courses.csv")
     assert template.status_code == 200 and "name_en" in template.text
     report = client.post(
@@ -180,7 +225,15 @@ def test_docs_and_redoc_are_served_offline(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/guide", ROUTES, "/guide/matrix?role=cell-assembly-operator", "/validate", "/id/role/cell-assembly-operator", "/docs"],
+    [
+        "/",
+        "/guide",
+        ROUTES,
+        "/guide/matrix?role=cell-assembly-operator",
+        "/validate",
+        "/id/role/cell-assembly-operator",
+        "/docs",
+    ],
 )
 def test_no_page_loads_anything_from_elsewhere(client: TestClient, url: str) -> None:
     text = page(client, url)

@@ -201,7 +201,7 @@ def thing(path: str, request: Request, kg: KGDep, format: str | None = None) -> 
 
     kind, _, slug = path.partition("/")
     guide_link = f"/guide/{kind}s/{slug}" if kind in ("role", "course") and "/" not in slug else ""
-    response = render(
+    return render(
         request,
         "thing.html",
         title=d.label,
@@ -214,4 +214,3 @@ def thing(path: str, request: Request, kg: KGDep, format: str | None = None) -> 
         guide_link=guide_link,
         **grouped(d, kg.iris.inferred_graph),
     )
-    return response

@@ -72,9 +72,7 @@ def timeline(
             f"<title>{escape(seg.label)}: {escape(weeks_label(seg.weeks))}</title></rect>"
         )
         if x1 - x0 > 24:
-            parts.append(
-                f'<text class="on-bar" x="{x0 + 4:.1f}" y="24">{n + 1}</text>'
-            )
+            parts.append(f'<text class="on-bar" x="{x0 + 4:.1f}" y="24">{n + 1}</text>')
         at += seg.weeks
     parts.append(f'<line class="axis" x1="{left}" y1="36" x2="{width - right}" y2="36"/>')
     for tick in axis:
@@ -134,7 +132,9 @@ def stacked(
                 f'<text class="note" x="{label_width + 4}" y="{y + 18}">{escape(bar.note)}</text>'
             )
     base = top + row * len(bars) + 2
-    parts.append(f'<line class="axis" x1="{label_width}" y1="{base}" x2="{width - 20}" y2="{base}"/>')
+    parts.append(
+        f'<line class="axis" x1="{label_width}" y1="{base}" x2="{width - 20}" y2="{base}"/>'
+    )
     for tick in axis:
         tx = x(tick)
         parts.append(

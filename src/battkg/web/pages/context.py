@@ -142,6 +142,6 @@ def marked(text: str, text_lang: str, lang: str) -> Markup:
     """A data label; when it is in another language than the page's, say which."""
     if not text_lang or text_lang == lang:
         return Markup("{}").format(text)
-    return Markup('<span lang="{0}">{1}</span> <abbr class="fallback" title="{0}">({0})</abbr>').format(
-        text_lang, text
-    )
+    return Markup(
+        '<span lang="{0}">{1}</span> <abbr class="fallback" title="{0}">({0})</abbr>'
+    ).format(text_lang, text)

@@ -84,8 +84,14 @@ def _helpers(request: Request, kg: KGDep) -> tuple[Labeller, Directory, Any]:
     return Labeller(model_of(kg), lang), directory_of(kg), gettext(request)
 
 
-@router.get("/guide", response_class=HTMLResponse, summary="The counsellor guide: describe a person and a role")
-def start(request: Request, kg: KGDep, role: Text = None, entry: Text = None, home: Text = None) -> HTMLResponse:
+@router.get(
+    "/guide",
+    response_class=HTMLResponse,
+    summary="The counsellor guide: describe a person and a role",
+)
+def start(
+    request: Request, kg: KGDep, role: Text = None, entry: Text = None, home: Text = None
+) -> HTMLResponse:
     """A form (GET, works without JavaScript): where the person lives, what they have finished,
     experience, study languages, online and cross-border; then the target role by value-chain
     stage or by words in any language. It submits to /guide/routes."""
@@ -137,7 +143,11 @@ def _redirect_role(request: Request, slug: str) -> HTMLResponse:
     return RedirectResponse(url_with(request, role=slug, role_q=None), status_code=303)  # type: ignore[return-value]
 
 
-@router.get("/guide/routes", response_class=HTMLResponse, summary="The k best routes for a person, as a page")
+@router.get(
+    "/guide/routes",
+    response_class=HTMLResponse,
+    summary="The k best routes for a person, as a page",
+)
 def routes(
     request: Request,
     kg: KGDep,
@@ -224,7 +234,11 @@ def _planner(request: Request, kg: KGDep, names: Labeller, directory: Directory)
     return planner
 
 
-@router.get("/guide/matrix", response_class=HTMLResponse, summary="The best route from every entry level, as a chart and a table")
+@router.get(
+    "/guide/matrix",
+    response_class=HTMLResponse,
+    summary="The best route from every entry level, as a chart and a table",
+)
 def matrix(
     request: Request,
     kg: KGDep,
@@ -247,7 +261,11 @@ def matrix(
         raise UsageError("the matrix needs a role", fix="choose a role on /guide")
     model = model_of(kg)
     answer = pathway_matrix(
-        kg, person.role, rank=person.rank, filters=filters_for(kg, person, directory), lang=names.lang
+        kg,
+        person.role,
+        rank=person.rank,
+        filters=filters_for(kg, person, directory),
+        lang=names.lang,
     )
     home_country = directory.country_of(person.home) if person.home else None
     groups: dict[str | None, list[Any]] = {}
@@ -275,7 +293,9 @@ def matrix(
         chart = charts.stacked(
             bars,
             title=title,
-            description=_("One bar per entry level, one segment per step; the table below has the same figures."),
+            description=_(
+                "One bar per entry level, one segment per step; the table below has the same figures."
+            ),
             weeks_label=wl,
             chart_id=f"matrix-{n}",
         )

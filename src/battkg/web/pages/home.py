@@ -20,7 +20,9 @@ router = APIRouter(tags=["pages"])
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 
 
-@router.get("/", response_class=HTMLResponse, summary="What battkg is, and the way in for each audience")
+@router.get(
+    "/", response_class=HTMLResponse, summary="What battkg is, and the way in for each audience"
+)
 def home(request: Request, kg: KGDep) -> HTMLResponse:
     _ = gettext(request)
     counts = {"roles": 0, "courses": 0, "profiles": 0}
@@ -31,7 +33,13 @@ def home(request: Request, kg: KGDep) -> HTMLResponse:
             "courses": len(model.courses),
             "profiles": len(model.profiles),
         }
-    return render(request, "home.html", title=_("Welcome"), counts=counts, build=kg.version() if kg.ready() else "")
+    return render(
+        request,
+        "home.html",
+        title=_("Welcome"),
+        counts=counts,
+        build=kg.version() if kg.ready() else "",
+    )
 
 
 @router.get("/validate", response_class=HTMLResponse, summary="The upload form for partner files")

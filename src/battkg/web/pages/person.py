@@ -120,7 +120,9 @@ def check_person(
     if person.home:
         found = find_region(directory, kg, person.home)
         if found is None:
-            unknown.append(Unknown("region", person.home, closest_regions(directory, names, person.home)))
+            unknown.append(
+                Unknown("region", person.home, closest_regions(directory, names, person.home))
+            )
             person.home = ""
         else:
             person.home = found
@@ -128,7 +130,11 @@ def check_person(
 
 
 def find_region(directory: Directory, kg: KnowledgeGraph, value: str) -> str | None:
-    for candidate in (value, kg.iris.thing("region", value), kg.iris.thing("region", value.upper())):
+    for candidate in (
+        value,
+        kg.iris.thing("region", value),
+        kg.iris.thing("region", value.upper()),
+    ):
         if candidate in directory.regions:
             return candidate
     return None

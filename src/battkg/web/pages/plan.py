@@ -48,7 +48,9 @@ class Plan:
     role_met: list[Markup]
     covered: int
     total: int
-    missing: list[tuple[Markup, list[tuple[str, Markup, float, bool]]]] = field(default_factory=list)
+    missing: list[tuple[Markup, list[tuple[str, Markup, float, bool]]]] = field(
+        default_factory=list
+    )
     estimates: int = 0
 
 
@@ -81,7 +83,9 @@ class Planner:
             parts = [Markup(_("open entry"))]
         else:
             parts = [self.names(self.model.items[i]) for i in sorted(req.accepts)]
-            parts += [Markup(_("EQF %(level)s or above")) % {"level": f"{lv:g}"} for lv in req.levels]
+            parts += [
+                Markup(_("EQF %(level)s or above")) % {"level": f"{lv:g}"} for lv in req.levels
+            ]
             if req.prior_learning:
                 parts.append(
                     Markup(_("validation of prior learning with %(years)s years of experience"))
@@ -89,13 +93,15 @@ class Planner:
                     if req.min_experience
                     else Markup(_("validation of prior learning"))
                 )
-        text = Markup(" %s " % _("or")).join(parts) or Markup(_("no way in is stated"))
+        text = Markup(" {} ").format(_("or")).join(parts) or Markup(_("no way in is stated"))
         if req.skills:
             skills = Markup(", ").join(self.names(self.model.items[s]) for s in sorted(req.skills))
             text += Markup("; ") + Markup(_("and the skills %(skills)s")) % {"skills": skills}
         return text
 
-    def why(self, req: Requirement | None, held: set[int], level: float, years: float) -> list[Markup]:
+    def why(
+        self, req: Requirement | None, held: set[int], level: float, years: float
+    ) -> list[Markup]:
         """Why the person meets a requirement at this point of the route."""
         _ = self._
         if req is None:
@@ -105,7 +111,9 @@ class Planner:
             reasons.append(Markup(_("anyone may enter")))
         elif not req.accepts.isdisjoint(held):
             first = sorted(req.accepts & held)[0]
-            reasons.append(Markup(_("holds %(what)s")) % {"what": self.names(self.model.items[first])})
+            reasons.append(
+                Markup(_("holds %(what)s")) % {"what": self.names(self.model.items[first])}
+            )
         elif req.min_level is not None and level >= req.min_level:
             reasons.append(
                 Markup(_("holds a qualification at EQF %(level)s")) % {"level": f"{level:g}"}
@@ -157,7 +165,12 @@ class Planner:
                 (
                     self.names(m.skill.id),
                     [
-                        (c.course.id.rsplit("/", 1)[-1], self.names(c.course.id), c.weeks, c.eligible)
+                        (
+                            c.course.id.rsplit("/", 1)[-1],
+                            self.names(c.course.id),
+                            c.weeks,
+                            c.eligible,
+                        )
                         for c in m.short_courses
                     ],
                 )
@@ -201,7 +214,12 @@ class Planner:
             Markup(_("%(weeks)s weeks")) % {"weeks": self.num(course.weeks)},
             "durationWeeks",
         )
-        add(_("Cost"), self.cost(course), "tuitionFee", course.fee is not None or bool(course.funded))
+        add(
+            _("Cost"),
+            self.cost(course),
+            "tuitionFee",
+            course.fee is not None or bool(course.funded),
+        )
         start = d.next_start(iri, self.today)
         add(
             _("Next start"),

@@ -87,7 +87,11 @@ def gettext_lang(request: Request) -> str:
     return lang_of(request)
 
 
-@router.get("/guide/courses/{slug}", response_class=HTMLResponse, summary="A course's facts, each with its confidence and sources")
+@router.get(
+    "/guide/courses/{slug}",
+    response_class=HTMLResponse,
+    summary="A course's facts, each with its confidence and sources",
+)
 def course_page(slug: str, request: Request, kg: KGDep) -> HTMLResponse:
     model, directory = model_of(kg), directory_of(kg)
     _ = gettext(request)
@@ -123,7 +127,8 @@ def course_page(slug: str, request: Request, kg: KGDep) -> HTMLResponse:
     add(_("Awards"), awards or Markup(_("no qualification")), "awardsQualification")
     if course.credits is not None:
         credits = Markup("{} {}").format(
-            planner.num(course.credits), names.plain(course.credit_system) if course.credit_system else ""
+            planner.num(course.credits),
+            names.plain(course.credit_system) if course.credit_system else "",
         )
         add(_("Credits"), credits, "credits")
     summary = directory.summary.get(iri, Fact("estimated"))

@@ -16,44 +16,91 @@ GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
         "labels",
         N_("Names and descriptions"),
         frozenset(
-            {SKOS + "prefLabel", SKOS + "altLabel", SKOS + "hiddenLabel", RDFS + "label",
-             SKOS + "definition", RDFS + "comment", DCTERMS + "title", DCTERMS + "description",
-             SKOS + "notation", SKOS + "scopeNote"}
+            {
+                SKOS + "prefLabel",
+                SKOS + "altLabel",
+                SKOS + "hiddenLabel",
+                RDFS + "label",
+                SKOS + "definition",
+                RDFS + "comment",
+                DCTERMS + "title",
+                DCTERMS + "description",
+                SKOS + "notation",
+                SKOS + "scopeNote",
+            }
         ),
     ),
     (
         "kind",
         N_("What it is"),
-        frozenset({RDF + "type", BKG + "inStage", SKOS + "inScheme", SKOS + "topConceptOf",
-                   SKOS + "broader", SKOS + "narrower", BKG + "typicalEqfLevel", BKG + "eqfLevel"}),
+        frozenset(
+            {
+                RDF + "type",
+                BKG + "inStage",
+                SKOS + "inScheme",
+                SKOS + "topConceptOf",
+                SKOS + "broader",
+                SKOS + "narrower",
+                BKG + "typicalEqfLevel",
+                BKG + "eqfLevel",
+            }
+        ),
     ),
     (
         "requirements",
         N_("Entry requirements"),
         frozenset(
-            {BKG + "entryRequirement", BKG + "acceptsQualification", BKG + "acceptsLevel",
-             BKG + "requiresSkill", BKG + "openEntry", BKG + "priorLearningAccepted",
-             BKG + "minimumExperienceYears"}
+            {
+                BKG + "entryRequirement",
+                BKG + "acceptsQualification",
+                BKG + "acceptsLevel",
+                BKG + "requiresSkill",
+                BKG + "openEntry",
+                BKG + "priorLearningAccepted",
+                BKG + "minimumExperienceYears",
+            }
         ),
     ),
     (
         "skills",
         N_("Skills"),
-        frozenset({BKG + "essentialSkill", BKG + "optionalSkill", BKG + "teachesSkill",
-                   BKG + "certifiesSkill", BKG + "holdsSkill"}),
+        frozenset(
+            {
+                BKG + "essentialSkill",
+                BKG + "optionalSkill",
+                BKG + "teachesSkill",
+                BKG + "certifiesSkill",
+                BKG + "holdsSkill",
+            }
+        ),
     ),
     (
         "alignments",
         N_("Alignments to ESCO and other systems"),
-        frozenset({SKOS + "exactMatch", SKOS + "closeMatch", SKOS + "broadMatch",
-                   SKOS + "narrowMatch", SKOS + "relatedMatch", OWL + "sameAs",
-                   BKG + "iscoGroup"}),
+        frozenset(
+            {
+                SKOS + "exactMatch",
+                SKOS + "closeMatch",
+                SKOS + "broadMatch",
+                SKOS + "narrowMatch",
+                SKOS + "relatedMatch",
+                OWL + "sameAs",
+                BKG + "iscoGroup",
+            }
+        ),
     ),
     (
         "sources",
         N_("Sources and confidence"),
-        frozenset({DCTERMS + "source", BKG + "confidence", SKOS + "editorialNote",
-                   BKG + "factConfidence", BKG + "statusCheckedOn"}),
+        frozenset(
+            {
+                DCTERMS + "source",
+                BKG + "confidence",
+                SKOS + "editorialNote",
+                BKG + "factConfidence",
+                BKG + "statusCheckedOn",
+            }
+        ),
     ),
 )
 OTHER = N_("Other facts")
