@@ -80,9 +80,17 @@ def _serve(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
     kg.reader()
     _progress(f"serving {kg.settings.store} on http://{args.host}:{args.port}")
     from .logs import configure
+    from .web.security import H11_MAX_EVENT_BYTES
 
     configure(args.log_level)
-    uvicorn.run(create_app(kg=kg), host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.run(
+        create_app(kg=kg),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        http="h11",  # with a request-line limit large enough to answer long URLs with 414
+        h11_max_incomplete_event_size=H11_MAX_EVENT_BYTES,
+    )
     return EXIT_OK
 
 

@@ -73,6 +73,27 @@ SETTINGS: tuple[SettingInfo, ...] = (
     SettingInfo(
         "BATTKG_MAX_UPLOAD_BYTES", "67108864 (64 MiB)", "Largest partner file accepted (413 above)."
     ),
+    SettingInfo(
+        "BATTKG_NAMED_QUERY_WORKERS",
+        "half the query workers (at least 1)",
+        "Worker processes for named queries, apart from ad-hoc SPARQL's (docs/security.md).",
+    ),
+    SettingInfo(
+        "BATTKG_SPARQL_PER_CLIENT",
+        "half the query workers (at least 1)",
+        "Ad-hoc SPARQL queries one client may run at once; one more gets 503.",
+    ),
+    SettingInfo(
+        "BATTKG_PUBLIC_URL",
+        "(unset: the address the server listens on)",
+        "The service's public address (https://host/path), used in the Service Description "
+        "and VoID instead of the Host header.",
+    ),
+    SettingInfo(
+        "BATTKG_CORS_WRITE_ORIGINS",
+        "(none)",
+        "Comma-separated origins allowed to make cross-origin writes; any origin may read.",
+    ),
 )
 
 
@@ -93,6 +114,10 @@ class Settings:
     extra: dict[str, str] = field(default_factory=dict)
     #: a remote SPARQL server instead of the embedded store (`store` then holds local files only)
     remote: RemoteConfig | None = None
+    #: the service's public address; None: the address the server listens on
+    public_url: str | None = None
+    #: origins allowed to make cross-origin writes
+    cors_write_origins: tuple[str, ...] = ()
 
     @property
     def ontology_dir(self) -> Path:
@@ -132,6 +157,12 @@ class Settings:
                 f"BATTKG_BASE_IRI={base!r} is not an http(s) IRI",
                 fix="set it to something like https://example.org/battkg",
             )
+        public = (env.get("BATTKG_PUBLIC_URL") or "").rstrip("/") or None
+        if public and not public.startswith(("http://", "https://")):
+            raise UsageError(
+                f"BATTKG_PUBLIC_URL={public!r} is not an http(s) URL",
+                fix="set it to the address clients use, e.g. https://battkg.example.org",
+            )
         settings = cls(
             store=store,
             home=home,
@@ -141,6 +172,10 @@ class Settings:
             query_timeout=_positive_float(env, "BATTKG_QUERY_TIMEOUT", 10.0),
             result_limit=int(_positive_float(env, "BATTKG_RESULT_LIMIT", 100_000)),
             remote=remote,
+            public_url=public,
+            cors_write_origins=tuple(
+                o.strip() for o in env.get("BATTKG_CORS_WRITE_ORIGINS", "").split(",") if o.strip()
+            ),
             extra={
                 "BATTKG_MAX_UPLOAD_BYTES": str(
                     int(_positive_float(env, "BATTKG_MAX_UPLOAD_BYTES", 64 * 1024 * 1024))

@@ -35,10 +35,13 @@ def answer(
     accept: str | None,
     substitutions: dict[ox.Variable, Any] | None = None,
     base_iri: str | None = None,
+    pool: str = executor.SPARQL_POOL,
 ) -> Answer:
     """Run the request's query on the served generation, in the format the client prefers.
 
-    Relative IRIs in the query resolve against `base_iri` (the endpoint's URL).
+    Relative IRIs in the query resolve against `base_iri` (the endpoint's URL). `pool`
+    names the worker pool: ad-hoc queries and named queries have one each, so that
+    runaway ad-hoc queries cannot take the named queries down with them.
     """
     result_type = choose(accept, list(RESULT_TYPES))
     graph_type = choose(accept, list(GRAPH_TYPES))
@@ -62,5 +65,6 @@ def answer(
         graph_format=GRAPH_TYPES[graph_type] if graph_type else None,
         limit=kg.settings.result_limit,
         base_iri=base_iri,
+        query_dataset=request.query_dataset,
     )
-    return executor.run(kg, job)
+    return executor.run(kg, job, pool)

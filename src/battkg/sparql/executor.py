@@ -14,6 +14,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
+import math
 import os
 import queue
 import subprocess
@@ -132,7 +133,8 @@ class QueryExecutor:
         except queue.Empty:
             raise QueryTimeout(
                 f"every query worker stayed busy for {timeout:g} s",
-                fix="try again shortly; long queries slow everyone down",
+                fix=f"try again in {math.ceil(timeout)} s; long queries slow everyone down",
+                details={"retry_after_seconds": math.ceil(timeout)},
             ) from None
         try:
             worker.jobs.send(job)
@@ -143,7 +145,7 @@ class QueryExecutor:
                     f"the query ran longer than the {timeout:g} s limit and was stopped",
                     fix="narrow the query (selective patterns first, LIMIT), or ask the "
                     "operator to raise BATTKG_QUERY_TIMEOUT",
-                    details={"timeout_seconds": timeout},
+                    details={"timeout_seconds": timeout, "retry_after_seconds": 5},
                 )
             reply = worker.answers.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:
@@ -169,7 +171,12 @@ class QueryExecutor:
             worker.kill()
 
 
-_EXECUTORS: weakref.WeakKeyDictionary[KnowledgeGraph, QueryExecutor] = weakref.WeakKeyDictionary()
+#: the pool of ad-hoc queries (/sparql) and the pool of named queries (/queries, the CLI)
+SPARQL_POOL, NAMED_POOL = "sparql", "named"
+
+_EXECUTORS: weakref.WeakKeyDictionary[KnowledgeGraph, dict[str, QueryExecutor]] = (
+    weakref.WeakKeyDictionary()
+)
 _EXECUTORS_LOCK = threading.Lock()
 
 
@@ -181,12 +188,26 @@ def default_workers() -> int:
     return max(2, min(8, os.cpu_count() or 2))
 
 
-def executor_for(kg: KnowledgeGraph) -> QueryExecutor:
-    """The worker pool of `kg`, started on first use and stopped when the process exits."""
+def named_workers() -> int:
+    """BATTKG_NAMED_QUERY_WORKERS, or half the SPARQL pool (at least 1)."""
+    raw = os.environ.get("BATTKG_NAMED_QUERY_WORKERS", "")
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    return max(1, default_workers() // 2)
+
+
+def executor_for(kg: KnowledgeGraph, pool: str = SPARQL_POOL) -> QueryExecutor:
+    """The worker pool `pool` of `kg`, started on first use and stopped when the process exits.
+
+    Ad-hoc and named queries have a pool each, so that runaway ad-hoc queries that
+    fill theirs leave the named queries (and what is built on them) available.
+    """
     with _EXECUTORS_LOCK:
-        executor = _EXECUTORS.get(kg)
+        pools = _EXECUTORS.setdefault(kg, {})
+        executor = pools.get(pool)
         if executor is None:
-            executor = _EXECUTORS[kg] = QueryExecutor(default_workers())
+            size = named_workers() if pool == NAMED_POOL else default_workers()
+            executor = pools[pool] = QueryExecutor(size)
             atexit.register(executor.close)
         return executor
 
@@ -202,8 +223,8 @@ def generation_path(kg: KnowledgeGraph) -> str:
     return kg.store.generation_address(generation)
 
 
-def run(kg: KnowledgeGraph, job: Job) -> Answer:
-    """Run `job` on the generation `kg` serves, within kg.settings.query_timeout."""
+def run(kg: KnowledgeGraph, job: Job, pool: str = SPARQL_POOL) -> Answer:
+    """Run `job` on the generation `kg` serves, in `pool`, within kg.settings.query_timeout."""
     if is_remote(kg.store):  # the SPARQL server runs it; the HTTP client enforces the limit
         return run_job(job, {job.store_path: reader_for_query(kg, job.query)})
-    return executor_for(kg).run(job, kg.settings.query_timeout)
+    return executor_for(kg, pool).run(job, kg.settings.query_timeout)

@@ -3,7 +3,8 @@
 Accepted: GET with `query`, POST form-encoded (`query=`), POST
 `application/sparql-query` (UTF-8); `default-graph-uri` and `named-graph-uri`.
 Refused: updates (the endpoint is read-only), SERVICE (no outbound requests ever),
-queries over `MAX_QUERY_BYTES`, other media types and charsets.
+queries over `MAX_QUERY_BYTES` or nested deeper than `scan.MAX_DEPTH`, other media
+types and charsets. FROM / FROM NAMED in the query name its dataset.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
 from battkg.errors import BattkgError, ForbiddenError, QueryError
+from battkg.sparql.scan import QueryShape, scan
 
 MAX_QUERY_BYTES = 512 * 1024
 FORM = "application/x-www-form-urlencoded"
@@ -49,11 +50,16 @@ class QueryTooLargeError(BattkgError):
 
 @dataclass(frozen=True)
 class SparqlRequest:
-    """One query and the dataset the protocol names (None: the service's default dataset)."""
+    """One query and the dataset the protocol names (None: the service's default dataset).
+
+    `query_dataset`: the query names its own dataset (FROM / FROM NAMED), which then
+    replaces the default dataset; graphs given in the protocol replace both.
+    """
 
     query: str
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
+    query_dataset: bool = False
 
 
 def _read_only() -> ReadOnlyError:
@@ -110,9 +116,9 @@ def parse_request(
     default = _graphs(params, "default-graph-uri")
     named = _graphs(params, "named-graph-uri")
     query = queries[0]
-    check_query(query)
+    shape = check_query(query)
     if default is None and named is None:
-        return SparqlRequest(query)
+        return SparqlRequest(query, query_dataset=shape.dataset)
     return SparqlRequest(query, default or (), named or ())
 
 
@@ -189,47 +195,21 @@ def query_form(query: str) -> str | None:
     return match.group(1).upper() if match else None
 
 
-def check_query(query: str) -> None:
-    """Refuse queries that are too large, updates and SERVICE calls, before anything runs."""
+def check_query(query: str) -> QueryShape:
+    """Refuse queries that are too large or deep, updates and SERVICE calls, before anything runs.
+
+    The checks are lexical and linear in the query's size (scan.py): no parser runs here.
+    """
     size = len(query.encode("utf-8"))
     if size > MAX_QUERY_BYTES:
         raise too_large(size)
     rest = query[_PROLOGUE.match(query).end() :]  # type: ignore[union-attr]
     if _UPDATE.match(rest):
         raise _read_only()
-    if "service" in query.lower():
-        _refuse_service(query)
-
-
-def _refuse_service(query: str) -> None:
-    """The word SERVICE occurs: parse the query for real to know whether it is a SERVICE call.
-
-    Oxigraph would make the HTTP request, so this check is what keeps the service
-    from ever calling out. Only queries that contain the word pay for the parse.
-    """
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    try:
-        tree = parseQuery(query)
-    except ParseException as exc:
-        raise ServiceRefusedError(
-            f"the query mentions SERVICE and cannot be parsed to check it: {exc.msg}",
-            fix="correct the query; federated queries (SERVICE) are not allowed on this endpoint",
-            details={"line": exc.lineno, "column": exc.col},
-        ) from exc
-    if _has_service(tree):
+    shape = scan(query)
+    if shape.service:
         raise ServiceRefusedError(
             "SERVICE is refused: this endpoint never makes requests to other services",
             fix="run the federated part against the other endpoint yourself, or load its data",
         )
-
-
-def _has_service(node: Any) -> bool:
-    if getattr(node, "name", None) == "ServiceGraphPattern":
-        return True
-    if isinstance(node, dict):
-        return any(_has_service(v) for v in node.values())
-    if isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
-        return any(_has_service(v) for v in node)
-    return False
+    return shape

@@ -39,6 +39,8 @@ class Job:
     graph_format: str | None = "turtle"
     limit: int = 100_000
     base_iri: str | None = None
+    #: the query names its dataset (FROM / FROM NAMED): no union default graph then
+    query_dataset: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def run_job(job: Job, stores: dict[str, ox.Store]) -> Answer:
     try:
         result = store.query(
             job.query,
-            use_default_graph_as_union=job.default_graphs is None,
+            use_default_graph_as_union=job.default_graphs is None and not job.query_dataset,
             default_graph=[ox.NamedNode(g) for g in job.default_graphs]
             if job.default_graphs is not None
             else None,

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 
 from .. import __version__
 from ..kg import KnowledgeGraph
 from ..settings import Settings
-from . import contract, errors, health, linked, pages, queries, sparql
+from . import contract, errors, health, linked, offload, pages, queries, sparql
 from . import datasets as datasets_api
 from . import pathways as pathways_api
 from . import validate as validate_api
 from .requestid import RequestIdMiddleware
+from .security import SecurityMiddleware
 
 DESCRIPTION = (
     "battkg: the Nordic battery industry's job roles, skills, qualifications, courses and "
@@ -33,13 +33,9 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
         redoc_url=None,
     )
     app.state.kg = kg
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=["*"],
-        allow_methods=["GET", "POST", "PUT", "HEAD", "OPTIONS"],
-        allow_headers=["*"],
-        expose_headers=["Content-Type", "Content-Length", "X-Request-ID"],
-    )
+    offload.install(app)
+    # headers, CORS and long URLs (security.py), inside the request id so its errors carry one
+    app.add_middleware(SecurityMiddleware, write_origins=kg.settings.cors_write_origins)
     app.add_middleware(RequestIdMiddleware)
     errors.install(app)
     # Each router with the error statuses its routes return beyond what contract infers.

@@ -112,6 +112,9 @@ def error_response(
     headers = {"X-Request-ID": body.request_id}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
+    if status == 503:  # say when to come back (the error's details may know better)
+        retry = (details or {}).get("retry_after_seconds")
+        headers["Retry-After"] = str(retry or 5)
     if wants_html(request):
         page: ErrorPage = getattr(request.app.state, "error_page", default_page)
         response = page(request, status, body)
@@ -173,7 +176,7 @@ def install(app: FastAPI) -> None:
             request,
             500,
             "internal_error",
-            f"unexpected error: {type(exc).__name__}: {exc}",
+            "an unexpected error happened in battkg; it is logged with this request's id",
             "report this with the request id",
         )
 

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request, Response
@@ -26,6 +27,7 @@ from battkg.web.deps import KGDep
 from battkg.web.errors import responses
 from battkg.web.pages.context import page_language, render
 from battkg.web.pages.things import grouped
+from battkg.web.public import public_root
 from battkg.web.sparql import rdf_response
 
 router = APIRouter(tags=["linked data"])
@@ -36,7 +38,7 @@ _FORMAT_TYPES = {name: media for media, name in ALTERNATES}
 
 
 def _root(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return public_root(request)
 
 
 def _accept(request: Request, fmt: str | None) -> str | None:
@@ -172,6 +174,14 @@ def _stream(write: Callable[[IO[bytes]], None]) -> Iterator[bytes]:
 )
 def thing(path: str, request: Request, kg: KGDep, format: str | None = None) -> Response:
     iri = f"{kg.iris.id}{path}"
+    try:
+        ox.NamedNode(iri)
+    except ValueError:  # a space, NUL, quote, angle bracket, invalid UTF-8 ... in the path
+        raise NotFoundError(
+            f"/id/{quote(path)} names no battkg thing: its path is not a valid IRI",
+            fix="battkg IRIs are /id/<kind>/<slug> with letters, digits and hyphens; "
+            "/sparql can search",
+        ) from None
     accept = _accept(request, format)
     wants_html = prefers_html(accept, list(GRAPH_TYPES))
     if iri == dataset_iri(kg):
@@ -192,6 +202,8 @@ def thing(path: str, request: Request, kg: KGDep, format: str | None = None) -> 
     def show(term: Any) -> Markup:
         if isinstance(term, ox.NamedNode):
             text = d.labels.get(term.value) or jsonld.compact(term.value)
+            if not linkable(term.value):  # javascript:, data:, ... are shown, never linked
+                return Markup('<span class="iri" title="{}">{}</span>').format(term.value, text)
             return Markup('<a href="{}" title="{}">{}</a>').format(
                 local(term.value), term.value, text
             )
@@ -213,4 +225,10 @@ def thing(path: str, request: Request, kg: KGDep, format: str | None = None) -> 
         describe_query=f"DESCRIBE <{iri}>",
         guide_link=guide_link,
         **grouped(d, kg.iris.inferred_graph),
+        linkable=linkable,
     )
+
+
+def linkable(iri: str | None) -> bool:
+    """Only http(s) IRIs become links on pages (never javascript:, data:, file: ...)."""
+    return bool(iri) and iri.lower().startswith(("http://", "https://"))  # type: ignore[union-attr]

@@ -8,11 +8,14 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from battkg.errors import UsageError
+from battkg.kg import KnowledgeGraph
 from battkg.sparql.answer import answer
+from battkg.sparql.executor import NAMED_POOL
 from battkg.sparql.negotiation import CONTENT_TYPES, RESULT_TYPES, prefers_html
 from battkg.sparql.protocol import SparqlRequest
 from battkg.web.deps import KGDep
 from battkg.web.errors import responses
+from battkg.web.offload import in_lane
 from battkg.web.sparql import render_page
 
 router = APIRouter(tags=["queries"])
@@ -48,7 +51,11 @@ def list_queries(kg: KGDep) -> list[NamedQueryPublic]:
     response_class=Response,
     responses=responses(400, 406),
 )
-def run_query(name: str, request: Request, kg: KGDep) -> Response:
+async def run_query(name: str, request: Request, kg: KGDep) -> Response:
+    return await in_lane(request, "named", _run, name, request, kg)
+
+
+def _run(name: str, request: Request, kg: KnowledgeGraph) -> Response:
     named = kg.queries.get(name)
     params = _single_values(request.query_params.multi_items())
     accept = request.headers.get("accept")
@@ -57,16 +64,15 @@ def run_query(name: str, request: Request, kg: KGDep) -> Response:
             "sparql.html",
             title=named.title,
             lead=named.description,
-            action=str(request.url.replace(query=None)),
+            action=request.url.path,
             query=named.text,
             examples=[],
             named=named.describe(),
             params=params,
             base=kg.iris.base,
-            autorun=not any(p.required and p.name not in params for p in named.params),
         )
     bound = named.bind(params, kg.iris)
-    result = answer(kg, SparqlRequest(named.text), accept, bound)
+    result = answer(kg, SparqlRequest(named.text), accept, bound, pool=NAMED_POOL)
     return Response(
         result.body,
         media_type=CONTENT_TYPES[result.fmt],

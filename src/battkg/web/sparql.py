@@ -7,7 +7,6 @@ from typing import Any
 
 import jinja2
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from battkg.kg import KnowledgeGraph
@@ -20,6 +19,9 @@ from battkg.sparql.void import dataset_iri
 from battkg.web.body import read_body
 from battkg.web.deps import KGDep
 from battkg.web.errors import responses
+from battkg.web.fairness import per_client
+from battkg.web.offload import in_lane
+from battkg.web.public import public_root
 
 router = APIRouter(tags=["sparql"])
 _TEMPLATES = jinja2.Environment(
@@ -56,23 +58,24 @@ def rdf_response(triples: list[Any], accept: str | None, what: str) -> Response:
 
 
 def _endpoint(request: Request) -> str:
-    return str(request.url.replace(query=None, fragment=None))
+    """The endpoint's public URL (public.py: from a setting, never from the Host header)."""
+    return public_root(request) + request.url.path
 
 
-def _page(request: Request, kg: KnowledgeGraph, query: str, autorun: bool) -> HTMLResponse:
+def _page(request: Request, kg: KnowledgeGraph, query: str) -> HTMLResponse:
+    """The query page, with `query` in its form; it runs only when the user clicks Run."""
     examples = [{"name": q.name, "title": q.title, "text": q.text} for q in kg.queries.all()]
     return render_page(
         "sparql.html",
         title="SPARQL query",
         lead="Query the battkg knowledge graph (SPARQL 1.1). The default graph is the union "
         "of all named graphs. Read-only; SERVICE is refused.",
-        action=_endpoint(request),
+        action=request.url.path,
         query=query,
         examples=examples,
         named=None,
         params={},
         base=kg.iris.base,
-        autorun=autorun,
     )
 
 
@@ -81,11 +84,11 @@ def _respond(request: Request, kg: KnowledgeGraph, sparql: SparqlRequest | None)
     if sparql is None:
         chosen = require(accept, [*RDF_OFFERS, HTML], "the service description")
         if chosen == HTML:
-            return _page(request, kg, DEFAULT_QUERY, autorun=False)
+            return _page(request, kg, DEFAULT_QUERY)
         triples = service_description(_endpoint(request), dataset_iri(kg), kg.graph_sizes())
         return rdf_response(triples, accept, "the service description")
     if request.method == "GET" and wants_html(accept, sparql.query):
-        return _page(request, kg, sparql.query, autorun=True)
+        return _page(request, kg, sparql.query)
     result = answer(kg, sparql, accept, base_iri=_endpoint(request))
     return Response(
         result.body,
@@ -94,15 +97,25 @@ def _respond(request: Request, kg: KnowledgeGraph, sparql: SparqlRequest | None)
     )
 
 
+def _get(request: Request, kg: KnowledgeGraph) -> Response:
+    return _respond(request, kg, parse_request("GET", None, request.query_params.multi_items()))
+
+
+def _post(request: Request, kg: KnowledgeGraph, body: bytes) -> Response:
+    content_type = request.headers.get("content-type")
+    sparql = parse_request("POST", content_type, request.query_params.multi_items(), body)
+    return _respond(request, kg, sparql)
+
+
 @router.get(
     "/sparql",
     summary="SPARQL 1.1 query (GET), or the service description / query page without a query",
     response_class=Response,
     responses=responses(400, 403, 406, 413, 422),
 )
-def sparql_get(request: Request, kg: KGDep) -> Response:
-    sparql = parse_request("GET", None, request.query_params.multi_items())
-    return _respond(request, kg, sparql)
+async def sparql_get(request: Request, kg: KGDep) -> Response:
+    async with per_client(request):
+        return await in_lane(request, "sparql", _get, request, kg)
 
 
 @router.post(
@@ -113,7 +126,5 @@ def sparql_get(request: Request, kg: KGDep) -> Response:
 )
 async def sparql_post(request: Request, kg: KGDep) -> Response:
     body = await read_body(request, 3 * MAX_QUERY_BYTES, too_large)
-    sparql = parse_request(
-        "POST", request.headers.get("content-type"), request.query_params.multi_items(), body
-    )
-    return await run_in_threadpool(_respond, request, kg, sparql)
+    async with per_client(request):
+        return await in_lane(request, "sparql", _post, request, kg, body)

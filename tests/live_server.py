@@ -1,0 +1,151 @@
+"""A real battkg server in a child process, under a memory cap and a CPU-time limit.
+
+For the hostile-input tests (issue 14) and bench/hostile.py: `battkg serve` runs
+in a subprocess on a free loopback port with `RLIMIT_AS` and `RLIMIT_CPU` set in
+the child (its query workers inherit them), so a regression that makes the
+service grow without bound or spin fails the test instead of exhausting the
+machine.
+
+    with LiveServer(store, env={"BATTKG_QUERY_WORKERS": "2"}) as server:
+        httpx.get(server.url + "/health")
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+#: the address-space cap of the server and of each of its query workers
+MEMORY_CAP_BYTES = 3 * 1024**3
+#: CPU seconds the server process may use in all
+CPU_SECONDS = 600
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _limits(memory: int, cpu: int) -> None:  # runs in the child, before exec
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    os.setsid()  # its own process group: stopped with its query workers
+
+
+class LiveServer:
+    """`battkg serve` on 127.0.0.1:<free port>, stopped (with its workers) on exit."""
+
+    def __init__(
+        self,
+        store: Path,
+        env: dict[str, str] | None = None,
+        *,
+        memory: int = MEMORY_CAP_BYTES,
+        cpu_seconds: int = CPU_SECONDS,
+        log: Path | None = None,
+    ) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.store = store
+        self.env = {
+            **os.environ,
+            "BATTKG_STORE": str(store),
+            "BATTKG_ESCO_DIR": "",
+            "BATTKG_QUERY_WORKERS": "2",
+            **(env or {}),
+        }
+        self.memory, self.cpu_seconds = memory, cpu_seconds
+        self.log = log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, wait: float = 60.0) -> LiveServer:
+        out = self.log.open("wb") if self.log else subprocess.DEVNULL
+        command = [
+            sys.executable,
+            "-c",
+            "import sys; from battkg.cli import main; sys.exit(main())",
+        ]
+        self.process = subprocess.Popen(
+            [*command, "serve", "--port", str(self.port), "--store", str(self.store)],
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lambda: _limits(self.memory, self.cpu_seconds),
+        )
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited with {self.process.returncode}")
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"the server did not answer /health within {wait:g} s")
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+        self.process = None
+
+    def rss_bytes(self) -> int:
+        """Resident memory of the server and every process of its group (its query workers)."""
+        if self.process is None:
+            return 0
+        return sum(_rss(pid) for pid in _group(self.process.pid))
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _group(pgid: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid:  # field 5 of stat: the process group
+                pids.append(int(entry.name))
+    return pids
+
+
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0

@@ -1,0 +1,337 @@
+"""Issue 14, HTTP side: each attack sent to a real `battkg serve` under a memory and CPU cap.
+
+The server runs in a child process (tests/live_server.py) on the curated graph,
+with 2 query workers and a 3 s query limit; a regression fails here instead of
+taking the machine down.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from battkg.kg import KnowledgeGraph
+from battkg.sparql.scan import MAX_DEPTH
+from battkg.web.security import MAX_URL_BYTES
+from tests.live_server import LiveServer
+
+pytestmark = pytest.mark.timeout(180)
+
+PARTNER = "https://partner.example.org"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+DIRECT = {"content-type": "application/sparql-query"}
+
+
+@pytest.fixture(scope="module")
+def server(curated_kg: KnowledgeGraph) -> Iterator[LiveServer]:
+    env = {
+        "BATTKG_QUERY_TIMEOUT": "3",
+        "BATTKG_TOKEN": "test-token",
+        "BATTKG_CORS_WRITE_ORIGINS": PARTNER,
+    }
+    with LiveServer(curated_kg.settings.store, env) as live:
+        yield live
+
+
+@pytest.fixture
+def http(server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        yield client
+
+
+class HealthWatch:
+    """Polls /health every 50 ms in a thread; `gap` is the longest time it went unanswered."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.gap, self.failures = url, 0.0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with httpx.Client(timeout=10) as client:
+            last = time.monotonic()
+            while not self._stop.is_set():
+                try:
+                    ok = client.get(self.url + "/health").status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                now = time.monotonic()
+                if ok:
+                    self.gap, last = max(self.gap, now - last), now
+                else:
+                    self.failures += 1
+                time.sleep(0.05)
+            self.gap = max(self.gap, time.monotonic() - last)
+
+    def __enter__(self) -> HealthWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(20)
+
+
+def _error(response: httpx.Response) -> dict[str, object]:
+    body: dict[str, object] = response.json()["error"]
+    return body
+
+
+# -- item 2: nesting depth -------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [200, 5000, 100_000])
+def test_deeply_nested_query_is_refused_with_the_limit(
+    http: httpx.Client, server: LiveServer, depth: int
+) -> None:
+    query = "SELECT * WHERE " + "{ " * depth + "}" * depth
+    response = http.post("/sparql", content=query, headers=DIRECT)
+    assert response.status_code == 400
+    error = _error(response)
+    assert error["code"] == "query_too_deep"
+    assert str(MAX_DEPTH) in str(error["message"])
+    assert http.get("/health").status_code == 200 and server.alive()
+
+
+def test_nesting_up_to_the_limit_runs(http: httpx.Client) -> None:
+    depth = MAX_DEPTH - 1
+    query = "SELECT * WHERE " + "{ " * depth + "}" * depth
+    assert http.post("/sparql", content=query, headers=DIRECT).status_code == 200
+
+
+# -- item 3: no CPU work on the event loop ------------------------------------------
+
+
+def test_queries_mentioning_service_do_not_hold_health(server: LiveServer) -> None:
+    """109 KB of query text with the word "service" used to be parsed by rdflib on the loop."""
+    filler = " ".join(f"?s{i} <http://example.org/p> ?o{i} ." for i in range(2900))
+    query = f"# a service note\nSELECT * WHERE {{ {filler} }} LIMIT 1"
+    assert len(query) > 100_000
+
+    def send() -> int:
+        with httpx.Client(base_url=server.url, timeout=60) as client:
+            return client.post("/sparql", content=query, headers=DIRECT).status_code
+
+    with HealthWatch(server.url) as watch, ThreadPoolExecutor(4) as pool:
+        statuses = list(pool.map(lambda _: send(), range(8)))
+    assert watch.failures == 0
+    assert watch.gap < 1.0, f"/health went {watch.gap:.2f} s unanswered"
+    assert set(statuses) <= {200, 503}, statuses
+
+
+def test_service_never_calls_out(http: httpx.Client) -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(1.0)
+        port = listener.getsockname()[1]
+        for query in (
+            f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+            f"SELECT * {{ ?x ?y ?z .SeRvIcE<http://127.0.0.1:{port}/>{{?s ?p ?o}} }}",
+            f"SELECT * {{ # comment\n service silent <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+        ):
+            response = http.post("/sparql", content=query, headers=DIRECT)
+            assert response.status_code == 400, query
+            assert _error(response)["code"] == "service_refused"
+        with pytest.raises(TimeoutError):
+            listener.accept()
+
+
+# -- item 5: odd /id/ paths ------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["a%20b", "%00", "%FF", "%22", "%3Cscript%3E", "x%0Ay", "%7B%7D"])
+def test_odd_id_paths_are_not_found(http: httpx.Client, path: str) -> None:
+    for accept in ("text/html", "text/turtle"):
+        response = http.get(f"/id/role/{path}", headers={"accept": accept})
+        assert response.status_code in (400, 404), (path, response.text)
+        assert "<script>" not in response.text  # the path is never reflected unescaped
+
+
+# -- item 6: a 1 MB GET query ----------------------------------------------------
+
+
+def test_a_megabyte_get_query_answers_414_with_the_fix(server: LiveServer) -> None:
+    target = "/sparql?query=SELECT%20*%20%7B%7D%23" + "x" * 1_000_000
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as conn:
+        conn.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        reply = b""
+        while b"\r\n\r\n" not in reply or not reply.rstrip().endswith(b"}"):
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 414"), head[:200]
+    assert b"POST" in body and str(f"{MAX_URL_BYTES:,}").encode() in body
+
+
+def test_a_long_but_allowed_get_query_runs(http: httpx.Client) -> None:
+    query = "SELECT * {} #" + "x" * 30_000
+    assert http.get("/sparql", params={"query": query}).status_code == 200
+
+
+# -- item 7: fairness ------------------------------------------------------------
+
+
+def test_runaway_queries_leave_named_queries_and_pathways_available(server: LiveServer) -> None:
+    stop = threading.Event()
+    statuses: list[int] = []
+    retry_after: list[str | None] = []
+
+    def runaway() -> None:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            while not stop.is_set():
+                r = client.post("/sparql", content=RUNAWAY, headers=DIRECT)
+                statuses.append(r.status_code)
+                if r.status_code == 503:
+                    retry_after.append(r.headers.get("retry-after"))
+                    time.sleep(0.2)
+
+    attackers = [threading.Thread(target=runaway, daemon=True) for _ in range(4)]
+    for t in attackers:
+        t.start()
+    try:
+        time.sleep(1.0)  # the SPARQL workers are now busy with runaway queries
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            for _ in range(3):
+                started = time.monotonic()
+                named = client.get("/queries/roles-by-stage", headers={"accept": "text/csv"})
+                assert named.status_code == 200, named.text
+                assert time.monotonic() - started < 3
+                assert client.get("/pathways/roles").status_code == 200
+                assert client.get("/health").status_code == 200
+                time.sleep(0.5)
+    finally:
+        stop.set()
+        for t in attackers:
+            t.join(30)
+    assert 503 in statuses
+    assert retry_after and all(v and v.isdigit() for v in retry_after)
+
+
+# -- item 10: script links and headers ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/sparql", "/sparql?query=ASK%20%7B%7D", "/docs", "/queries/roles-by-stage"]
+)
+def test_html_pages_send_the_security_headers(http: httpx.Client, path: str) -> None:
+    response = http.get(path, headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    csp = response.headers["content-security-policy"]
+    script = next(p for p in csp.split(";") if p.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script and "'unsafe-eval'" not in script
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "<script>" not in response.text  # every script is a file
+    for src in response.text.split('<script src="')[1:]:
+        name = src.split('"', 1)[0]
+        if name.startswith("/"):
+            assert http.get(name).status_code == 200, name
+
+
+def test_the_sparql_page_never_runs_a_query_from_its_url(http: httpx.Client) -> None:
+    query = 'SELECT (IRI("javascript:alert(1)") AS ?x) {}'
+    page = http.get("/sparql", params={"query": query}, headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert "javascript:alert(1)" in page.text  # shown in the form, escaped
+    script = http.get("/static/sparql.js").text
+    assert "run()" not in script.replace("function run(", "")
+    assert "https?:" in script  # only http(s) IRIs become links
+
+
+# -- item 12: CORS ---------------------------------------------------------------
+
+
+def test_cross_origin_reads_are_allowed(http: httpx.Client) -> None:
+    evil = {"origin": "https://evil.example"}
+    response = http.get("/queries", headers=evil)
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "*"
+    preflight = http.options(
+        "/sparql",
+        headers={**evil, "access-control-request-method": "POST",
+                 "access-control-request-headers": "content-type"},
+    )  # fmt: skip
+    assert preflight.status_code == 204
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert "authorization" not in preflight.headers["access-control-allow-headers"].lower()
+
+
+def test_cross_origin_writes_are_refused_unless_configured(http: httpx.Client) -> None:
+    evil = {"origin": "https://evil.example"}
+    preflight = http.options(
+        "/datasets/x",
+        headers={**evil, "access-control-request-method": "PUT",
+                 "access-control-request-headers": "authorization, content-type"},
+    )  # fmt: skip
+    assert preflight.status_code == 403
+    assert "access-control-allow-origin" not in preflight.headers
+    write = http.put(
+        "/datasets/x",
+        content=b"x",
+        headers={**evil, "authorization": "Bearer test-token", "content-type": "text/turtle"},
+    )
+    assert write.status_code == 403
+    assert _error(write)["code"] == "cross_origin_write"
+    rollback = http.post("/datasets/x/rollback", headers={**evil, "authorization": "Bearer t"})
+    assert rollback.status_code == 403
+    allowed = http.options(
+        "/datasets/x",
+        headers={"origin": PARTNER, "access-control-request-method": "PUT",
+                 "access-control-request-headers": "authorization"},
+    )  # fmt: skip
+    assert allowed.status_code == 204
+    assert allowed.headers["access-control-allow-origin"] == PARTNER
+    assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
+
+
+# -- item 16: FROM and FROM NAMED ------------------------------------------------
+
+
+def test_from_and_from_named_are_the_dataset(http: httpx.Client) -> None:
+    graphs = http.get("/health").json()["graphs"]
+    name, size = next((g, n) for g, n in sorted(graphs.items()) if "/graph/data/" in g)
+
+    def count(query: str) -> int:
+        r = http.post("/sparql", content=query, headers={**DIRECT, "accept": "text/csv"})
+        assert r.status_code == 200, r.text
+        return int(r.text.split()[1])
+
+    assert count(f"SELECT (COUNT(*) AS ?n) FROM <{name}> {{ ?s ?p ?o }}") == size
+    assert count("SELECT (COUNT(*) AS ?n) FROM <http://example.org/none> { ?s ?p ?o }") == 0
+    assert count(f"SELECT (COUNT(*) AS ?n) FROM NAMED <{name}> {{ ?s ?p ?o }}") == 0
+    named = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{name}> {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert count(named) == size
+    assert size < count("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }") <= sum(graphs.values())
+
+
+# -- item 13: what leaks -----------------------------------------------------------
+
+
+def test_the_host_header_is_not_echoed(http: httpx.Client, server: LiveServer) -> None:
+    forged = {"host": "evil.example", "accept": "application/n-triples"}
+    for path in ("/sparql", "/.well-known/void"):
+        response = http.get(path, headers=forged)
+        assert response.status_code == 200, path
+        assert "evil.example" not in response.text, path
+    sd = http.get("/sparql", headers=forged).text
+    assert f"<{server.url}/sparql>" in sd  # the address the server listens on
+
+
+def test_the_public_address_comes_from_the_setting(curated_kg: KnowledgeGraph) -> None:
+    env = {"BATTKG_PUBLIC_URL": "https://battkg.example.org/kg"}
+    with LiveServer(curated_kg.settings.store, env) as live:
+        sd = httpx.get(
+            live.url + "/sparql", headers={"host": "evil.example", "accept": "text/turtle"}
+        )
+        assert "<https://battkg.example.org/kg/sparql>" in sd.text
+        assert "evil.example" not in sd.text
