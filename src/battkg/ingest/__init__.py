@@ -2,8 +2,9 @@
 
 `read_partner_file` never raises for a bad file: it returns a `PartnerFile`
 whose faults say what is wrong, where and how to fix it (a file that cannot be
-read at all has `readable=False`). Only a file over the size limit is refused
-outright, with `InputTooLargeError`.
+read at all has `readable=False`). Only a file over the size limit
+(`InputTooLargeError`) or one that is unsafe to parse (`UnsafeInputError`:
+entity expansion, nesting depth; see safety.py) is refused outright.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from battkg.namespaces import Iris
 from .csvfile import CsvReadError, read_csv
 from .model import Fault, Location, PartnerFile
 from .rdffiles import FORMATS, RdfReadError, read_rdf
+from .safety import MAX_DEPTH, SafetyRefusal
 from .templates import MULTI_SEPARATOR, TEMPLATES
 
 __all__ = [
@@ -27,6 +29,8 @@ __all__ = [
     "TEMPLATES",
     "Fault",
     "InputTooLargeError",
+    "MAX_DEPTH",
+    "UnsafeInputError",
     "Location",
     "PartnerFile",
     "format_for",
@@ -55,11 +59,37 @@ class InputTooLargeError(BattkgError):
     status = 413
 
 
-def too_large(name: str, limit: int) -> InputTooLargeError:
+class UnsafeInputError(BattkgError):
+    """A partner file refused before parsing: entities that expand, nesting too deep."""
+
+    code = "unsafe_input"
+    status = 422
+
+
+def size_text(limit: int) -> str:
+    """A byte count for people: 100 KiB, 16 MiB, 1.5 GiB."""
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if limit >= size:
+            value = limit / size
+            return f"{value:.0f} {unit}" if value >= 10 or value.is_integer() else f"{value:.1f} {unit}"
+    return f"{limit} bytes"
+
+
+def too_large(name: str, limit: int, what: str = "") -> InputTooLargeError:
     return InputTooLargeError(
-        f"{name} is larger than the limit of {limit // (1024 * 1024)} MB",
+        f"{name} is larger than the limit of {size_text(limit)}{what}",
         fix="split the data into several files or datasets, each under the limit",
         details={"file": name, "limit_bytes": limit},
+    )
+
+
+def _unsafe(refusal: SafetyRefusal) -> UnsafeInputError:
+    fault = refusal.fault
+    return UnsafeInputError(
+        f"{fault.location}: {fault.message}; nothing was read from this file",
+        fix=fault.fix,
+        details={"file": fault.location.file, "rule": fault.rule, "max_depth": MAX_DEPTH}
+        | ({"line": fault.location.line} if fault.location.line else {}),
     )
 
 
@@ -110,6 +140,8 @@ def read_partner_file(
             )
         else:
             result.quads, result.locator = read_rdf(data, name, fmt, iris.id)
+    except SafetyRefusal as exc:
+        raise _unsafe(exc) from exc
     except (CsvReadError, RdfReadError) as exc:
         result.readable = False
         result.quads = []

@@ -2,7 +2,8 @@
 
 Nothing is ever fetched or resolved: a JSON-LD remote @context and an RDF/XML
 external entity are refused with a clear fault before parsing (Oxigraph would
-refuse them too, with a less helpful message). Line numbers are exact for
+refuse them too, with a less helpful message); entity expansion and nesting
+depth are bounded first (safety.py). Line numbers are exact for
 N-Triples and N-Quads and found by a light scan of the text for the other
 formats (the statement that starts with the subject, then the property's line).
 """
@@ -17,6 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .model import Fault, Location
+from .safety import check_json_depth, check_rdfxml
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -26,7 +28,6 @@ FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
-EXTERNAL_ENTITY = re.compile(rb"<!ENTITY[^>]*\s(SYSTEM|PUBLIC)\s", re.IGNORECASE)
 TOKEN = re.compile(
     r'<[^>\s]*>|"(?:[^"\\]|\\.)*"|[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[A-Za-z_][\w.-]*:[^\s;,()\[\]{}]*|:[^\s;,()\[\]{}]*|\S'
 )
@@ -39,21 +40,11 @@ class RdfReadError(Exception):
 
 
 def _check_safety(data: bytes, name: str, fmt: str) -> None:
+    """Raises SafetyRefusal for a file no parser may see, RdfReadError for what it cannot read."""
     if fmt == "rdfxml":
-        match = EXTERNAL_ENTITY.search(data)
-        if match:
-            line = data[: match.start()].count(b"\n") + 1
-            raise RdfReadError(
-                Fault(
-                    Location(name, line=line),
-                    "the RDF/XML declares an external entity; "
-                    "battkg never resolves external entities",
-                    "remove the <!DOCTYPE> and <!ENTITY> declarations "
-                    "and write the values out in full",
-                    "safety: no external entities",
-                    value=match.group(0)[:120].decode("utf-8", "replace"),
-                )
-            )
+        check_rdfxml(data, name)
+    elif fmt == "jsonld":
+        check_json_depth(data, name)
     if fmt == "jsonld":
         try:
             doc = json.loads(data)
