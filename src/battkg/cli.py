@@ -223,7 +223,14 @@ def _check(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
         print(f"{check.name:<50} {'ok' if not rows else f'{len(rows)} fault(s)'}")
         for row in rows[: args.max_rows]:
             print(f"    {_cell(row.get('focus'))}  {_cell(row.get('message'))}")
-    print(f"\n{len(checks)} checks, {faults} fault(s)")
+    from .datasets.integrity import NAME, dangling_references
+
+    rows = dangling_references(kg)  # across partner graphs: not expressible as a checks/ file
+    faults += len(rows)
+    print(f"{NAME:<50} {'ok' if not rows else f'{len(rows)} fault(s)'}")
+    for row in rows[: args.max_rows]:
+        print(f"    {_cell(row.get('focus'))}  {_cell(row.get('message'))}")
+    print(f"\n{len(checks) + 1} checks, {faults} fault(s)")
     return EXIT_FINDINGS if faults else EXIT_OK
 
 
@@ -232,11 +239,13 @@ def _check(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
 
 @command("validate")
 def _validate(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
+    from .datasets import validate_for
     from .ingest import read_path
-    from .validation import validate_files
 
     files = [read_path(Path(f), kg.iris, kind=args.template) for f in args.files]
-    report = validate_files(kg, files, engine=args.engine)
+    report = validate_for(
+        kg, files, args.dataset, engine=args.engine, allow_foreign=args.allow_foreign_subjects
+    )
     text = report.to_text(limit=args.max_faults)
     print(json.dumps(report.to_dict(), indent=2) if args.format == "json" else text)
     return EXIT_OK if report.conforms else EXIT_FINDINGS if report.readable else EXIT_ERROR
@@ -249,7 +258,14 @@ def _load(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
 
     name = args.dataset or default_name(args.files[0])
     files = [read_path(Path(f), kg.iris, kind=args.template) for f in args.files]
-    result = load(kg, files, name, graph=args.graph, publisher=args.publisher)
+    result = load(
+        kg,
+        files,
+        name,
+        graph=args.graph,
+        publisher=args.publisher,
+        allow_foreign=args.allow_foreign_subjects,
+    )
     if not result.loaded or result.version is None:
         print(result.report.to_text(limit=args.max_faults))
         print(f"nothing was stored: dataset {name} still serves its previous version")
@@ -316,6 +332,15 @@ def _pathway(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
 
 
 # -- parser ------------------------------------------------------------------
+
+
+FOREIGN: dict[str, Any] = {
+    "action": "store_const",
+    "const": True,
+    "default": None,
+    "help": "operator's grant: the files may describe things other graphs describe "
+    "(default: BATTKG_FOREIGN_SUBJECTS)",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -389,6 +414,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--engine", choices=("fast", "pyshacl"), default="fast", help="SHACL engine")
     p.add_argument("--max-faults", type=int, default=200, help="faults shown in text")
+    p.add_argument(
+        "--dataset",
+        metavar="NAME",
+        help="validate as the next version of this dataset (without the version it replaces)",
+    )
+    p.add_argument("--allow-foreign-subjects", **FOREIGN)
     for name in ("load", "rollback"):
         p = add(name, f"{name.capitalize()} a partner dataset (validated first; all or nothing).")
         user = os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
@@ -402,6 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--graph", metavar="IRI", help="named graph (default: the dataset's)")
         p.add_argument("--template", choices=("courses", "providers", "roles", "demand"))
         p.add_argument("--max-faults", type=int, default=200, help="faults shown in text")
+        p.add_argument("--allow-foreign-subjects", **FOREIGN)
 
     p = add(
         "pathway",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import UsageError
+from .limits import NAMES as UPLOAD_SETTINGS
 from .remote.config import RemoteConfig, is_remote_url, remote_from_env
 
 #: The folder that holds ontology/, data/, queries/ and shapes/ (the repository root).
@@ -71,7 +72,29 @@ SETTINGS: tuple[SettingInfo, ...] = (
     ),
     SettingInfo("BATTKG_SPARQL_BATCH", "50000", "Most triples sent to the server in one request."),
     SettingInfo(
-        "BATTKG_MAX_UPLOAD_BYTES", "67108864 (64 MiB)", "Largest partner file accepted (413 above)."
+        "BATTKG_MAX_UPLOAD_BYTES",
+        "16777216 (16 MiB)",
+        "Largest upload accepted over HTTP, all files of one request together (413 above).",
+    ),
+    SettingInfo("BATTKG_MAX_UPLOAD_FILES", "20", "Most files in one upload request (413 above)."),
+    SettingInfo(
+        "BATTKG_MAX_UPLOAD_ROWS", "100000", "Most CSV rows in one upload request (413 above)."
+    ),
+    SettingInfo(
+        "BATTKG_UPLOAD_MEMORY",
+        "1073741824 (1 GiB)",
+        "Memory cap of the child process that parses and validates one upload.",
+    ),
+    SettingInfo(
+        "BATTKG_UPLOAD_TIMEOUT",
+        "300",
+        "Seconds one validation or load may take before it is stopped.",
+    ),
+    SettingInfo("BATTKG_UPLOAD_WORKERS", "2", "Uploads validated or loaded at the same time."),
+    SettingInfo(
+        "BATTKG_FOREIGN_SUBJECTS",
+        "(none)",
+        "Datasets (comma-separated, or *) granted statements about things other graphs describe.",
     ),
     SettingInfo(
         "BATTKG_NAMED_QUERY_WORKERS",
@@ -176,11 +199,7 @@ class Settings:
             cors_write_origins=tuple(
                 o.strip() for o in env.get("BATTKG_CORS_WRITE_ORIGINS", "").split(",") if o.strip()
             ),
-            extra={
-                "BATTKG_MAX_UPLOAD_BYTES": str(
-                    int(_positive_float(env, "BATTKG_MAX_UPLOAD_BYTES", 64 * 1024 * 1024))
-                )
-            },
+            extra={name: env[name] for name in UPLOAD_SETTINGS if env.get(name)},
         )
         return settings.with_(**overrides) if overrides else settings
 

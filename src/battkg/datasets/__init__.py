@@ -16,6 +16,7 @@ from .load import (
     list_datasets,
     load,
     rollback,
+    validate_for,
 )
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "list_datasets",
     "load",
     "rollback",
+    "validate_for",
 ]

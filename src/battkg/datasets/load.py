@@ -32,6 +32,7 @@ from ..errors import NotFoundError, UsageError
 from ..inference import reason_datasets
 from ..ingest import Fault, Location, PartnerFile
 from ..kg import KnowledgeGraph
+from ..limits import may_describe_others
 from ..logs import event, logger
 from ..namespaces import RDF
 from ..validation import ValidationReport, validate_files
@@ -128,6 +129,31 @@ def _place(
     return quads, faults
 
 
+def validate_for(
+    kg: KnowledgeGraph,
+    files: list[PartnerFile],
+    name: str | None = None,
+    *,
+    engine: str = "fast",
+    allow_foreign: bool | None = None,
+) -> ValidationReport:
+    """Validate `files` as the next version of dataset `name` (or as a new dataset).
+
+    The store is consulted without the version they would replace: references
+    into it do not count, and its identifiers are the files' own to reuse.
+    """
+    replacing: frozenset[str] = frozenset()
+    if name is not None:
+        check_name(name)
+        if kg.store.exists():
+            replacing = frozenset(owned_graphs(kg, kg.reader(), name))
+    if allow_foreign is None:
+        allow_foreign = may_describe_others(kg.settings, name)
+    return validate_files(
+        kg, files, replacing=replacing, engine=engine, allow_foreign=allow_foreign
+    )
+
+
 def load(
     kg: KnowledgeGraph,
     files: list[PartnerFile],
@@ -136,8 +162,13 @@ def load(
     graph: str | None = None,
     publisher: str = "unknown",
     engine: str = "fast",
+    allow_foreign: bool | None = None,
 ) -> LoadResult:
-    """Validate `files`; if they conform, make them the new version of dataset `name`."""
+    """Validate `files`; if they conform, make them the new version of dataset `name`.
+
+    `allow_foreign` grants statements about things other graphs describe (by
+    default: whether BATTKG_FOREIGN_SUBJECTS names the dataset).
+    """
     check_name(name)
     target = graph or kg.iris.dataset_graph(name)
     if not target.startswith(("http://", "https://")):
@@ -150,8 +181,7 @@ def load(
     with dataset_lock(kg):
         store = kg.reader() if kg.store.exists() else None
         owners = graph_owners(kg, store) if store is not None else {}
-        replacing = frozenset(g for g, o in owners.items() if o == f"dataset {name}")
-        report = validate_files(kg, files, replacing=replacing, engine=engine)
+        report = validate_for(kg, files, name, engine=engine, allow_foreign=allow_foreign)
         quads, faults = _place(files, target, owners, name)
         report.faults += faults
         seconds["validate"] = time.perf_counter() - started

@@ -24,15 +24,15 @@ from .templates import MULTI_SEPARATOR, TEMPLATES
 __all__ = [
     "FORMATS",
     "MAX_BYTES",
+    "MAX_DEPTH",
     "MEDIA_TYPES",
     "MULTI_SEPARATOR",
     "TEMPLATES",
     "Fault",
     "InputTooLargeError",
-    "MAX_DEPTH",
-    "UnsafeInputError",
     "Location",
     "PartnerFile",
+    "UnsafeInputError",
     "format_for",
     "read_partner_file",
     "read_path",
@@ -71,7 +71,11 @@ def size_text(limit: int) -> str:
     for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if limit >= size:
             value = limit / size
-            return f"{value:.0f} {unit}" if value >= 10 or value.is_integer() else f"{value:.1f} {unit}"
+            return (
+                f"{value:.0f} {unit}"
+                if value >= 10 or value.is_integer()
+                else f"{value:.1f} {unit}"
+            )
     return f"{limit} bytes"
 
 

@@ -19,7 +19,6 @@ from ..ingest.source import parse_file
 from ..kg import KnowledgeGraph
 from ..namespaces import BKG, RDF, RDFS, Iris
 from .engine import DataGraph, Term
-from .faults import duplicate
 
 TYPE = ox.NamedNode(RDF + "type")
 T = TypeVar("T")
@@ -85,28 +84,6 @@ def _defined_terms(store: ox.Store, iris: Iris) -> set[str]:
     }
 
 
-def store_duplicates(
-    kg: KnowledgeGraph,
-    store: ox.Store,
-    data: DataGraph,
-    home: dict[Term, PartnerFile],
-    replacing: frozenset[str],
-) -> list[Fault]:
-    skip = {kg.iris.inferred_graph, kg.iris.datasets_inferred_graph, kg.iris.meta_graph, *replacing}
-    faults = []
-    for subject in data.types:
-        for q in store.quads_for_pattern(subject, TYPE, None, None):  # type: ignore[arg-type]
-            graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
-            if graph not in skip:
-                faults.append(
-                    duplicate(
-                        home[subject], subject, f"already used in battkg (graph {graph})", graph
-                    )
-                )
-                break
-    return faults
-
-
 def unknown_terms(
     kg: KnowledgeGraph, store: ox.Store, data: DataGraph, home: dict[Term, PartnerFile]
 ) -> list[Fault]:
@@ -131,8 +108,38 @@ def unknown_terms(
     return faults
 
 
-def add_context(kg: KnowledgeGraph, store: ox.Store, data: DataGraph) -> list[str]:
-    """Give pyshacl/the engine the types, from the store, of every IRI the files refer to."""
+def _types(store: ox.Store, iri: ox.NamedNode, skip: set[str], inferred: str) -> set[str]:
+    """The types of `iri` in the store, leaving out the graphs in `skip`.
+
+    Types the reasoner inferred for partner data count only while the thing is
+    still described outside `skip`: a replaced version's provider is gone with it.
+    """
+    types: set[str] = set()
+    described = False
+    for q in store.quads_for_pattern(iri, TYPE, None, None):
+        graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+        if graph in skip or not isinstance(q.object, ox.NamedNode):
+            continue
+        types.add(q.object.value)
+        described = described or graph != inferred
+    if skip and types and not described:
+        described = any(
+            not isinstance(q.graph_name, ox.NamedNode)
+            or q.graph_name.value not in skip | {inferred}
+            for q in store.quads_for_pattern(iri, None, None, None)
+        )
+        if not described:
+            return set()
+    return types
+
+
+def add_context(
+    kg: KnowledgeGraph, store: ox.Store, data: DataGraph, replacing: frozenset[str] = frozenset()
+) -> list[str]:
+    """Give pyshacl/the engine the types, from the store, of every IRI the files refer to.
+
+    The graphs in `replacing` (the dataset version a load would replace) are left out.
+    """
     data.superclasses = _cached(kg, "validation:superclasses", lambda: _superclasses(store))
     has_esco = any(
         g.value == kg.iris.esco_graph for g in store.named_graphs() if isinstance(g, ox.NamedNode)
@@ -140,12 +147,10 @@ def add_context(kg: KnowledgeGraph, store: ox.Store, data: DataGraph) -> list[st
     referenced = {o for by_p in data.out.values() for p, objs in by_p.items() if p != TYPE.value for o in objs
                   if isinstance(o, ox.NamedNode)}  # fmt: skip
     assumed = 0
+    skip = set(replacing)
+    inferred = kg.iris.datasets_inferred_graph
     for iri in referenced:
-        types = {
-            q.object.value
-            for q in store.quads_for_pattern(iri, TYPE, None, None)
-            if isinstance(q.object, ox.NamedNode)
-        }
+        types = _types(store, iri, skip, inferred)
         if not has_esco and iri.value.startswith(ESCO):
             form = ESCO_FORMS.get(iri.value[len(ESCO) :].split("/", 1)[0])
             if form:

@@ -15,9 +15,10 @@ import pyoxigraph as ox
 from ..ingest import PartnerFile
 from ..kg import KnowledgeGraph
 from ..namespaces import RDF
-from .context import add_context, context_store, store_duplicates, unknown_terms
+from .context import add_context, context_store, unknown_terms
 from .engine import DataGraph, validate
 from .faults import explain, fault_order, home_files, schema_axioms
+from .ownership import foreign_subjects, reference_descriptions
 from .report import FileSummary, ValidationReport
 from .shapes import load_shapes
 
@@ -33,8 +34,16 @@ def validate_files(
     *,
     replacing: frozenset[str] = frozenset(),
     engine: str = "fast",
+    allow_foreign: bool = False,
 ) -> ValidationReport:
-    """Validate partner files together; `replacing` are graphs a load would replace (not duplicates)."""
+    """Validate partner files together.
+
+    `replacing` are the graphs of the dataset version the files would replace: the
+    files are checked against the store without them. Statements about things
+    another graph describes are faults unless `allow_foreign` (an operator's grant).
+    Statements about ESCO and EU authority concepts are set aside as references
+    (removed from the files' quads).
+    """
     started = time.perf_counter()
     seconds: dict[str, float] = {}
     faults = [f for pf in files for f in pf.faults]
@@ -42,17 +51,19 @@ def validate_files(
         FileSummary(f.name, f.format, f.sha256, f.size, len(f.quads), f.readable) for f in files
     ]
     readable = [f for f in files if f.readable]
+    _references, notices = reference_descriptions(readable)
     shapes = load_shapes(kg.settings.shapes_dir, kg.iris)
-    store, notices = context_store(kg)
+    store, store_notices = context_store(kg)
+    notices += store_notices
     data = DataGraph((q.subject, q.predicate, q.object) for f in readable for q in f.quads)  # type: ignore[misc]
     seconds["index"] = time.perf_counter() - started
 
     t0 = time.perf_counter()
     home = home_files(readable, faults)
-    faults += store_duplicates(kg, store, data, home, replacing)
+    faults += foreign_subjects(kg, store, data, home, replacing, allowed=allow_foreign)
     faults += unknown_terms(kg, store, data, home)
     faults += schema_axioms(readable)
-    notices += add_context(kg, store, data)
+    notices += add_context(kg, store, data, replacing)
     seconds["context"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

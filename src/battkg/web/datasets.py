@@ -15,9 +15,11 @@ from fastapi.responses import JSONResponse
 
 from .. import datasets
 from ..errors import NotConformingError
+from ..isolation import run_isolated
+from ..uploads import load_job
 from .deps import KGDep, WriteAuth
 from .errors import responses
-from .validate import FilenameQuery, KindQuery, read_files
+from .validate import UPLOAD_STATUSES, FilenameQuery, KindQuery, limits_for, read_request
 
 router = APIRouter(tags=["partner data"])
 
@@ -39,7 +41,7 @@ def get_dataset(name: str, kg: KGDep) -> dict[str, Any]:
     summary="Validate a partner file and, if it conforms, make it the new version of the dataset",
     dependencies=[WriteAuth],
     response_model=None,
-    responses=responses(413),
+    responses=responses(*UPLOAD_STATUSES),
 )
 async def put_dataset(
     name: str,
@@ -55,9 +57,13 @@ async def put_dataset(
     ] = None,
 ) -> Any:
     datasets.check_name(name)
-    files = await read_files(request, kg, filename or name, kind)
-    result = await run_in_threadpool(
-        datasets.load, kg, files, name, graph=graph, publisher=publisher
+    limits = limits_for(kg)
+    uploads = await read_request(request, limits, filename or name)
+    result, details = await run_in_threadpool(
+        run_isolated,
+        load_job,
+        (kg.settings, uploads, kind, name, graph, publisher, limits.max_bytes),
+        limits,
     )
     if not result.loaded:
         raise NotConformingError(
@@ -72,7 +78,7 @@ async def put_dataset(
             "generation": result.generation,
             "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
             "report": result.report.to_dict(),
-            "details": datasets.get_dataset(kg, name).to_dict(),
+            "details": details,
         }
     )
 

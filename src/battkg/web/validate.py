@@ -3,28 +3,39 @@
 The body is the file in its own media type (text/csv, text/turtle,
 application/ld+json, ...), or several files as multipart/form-data. The answer
 is the validation report as JSON, or as a readable HTML page when the client
-asks for text/html.
+asks for text/html. The request is bounded as a whole (bytes, files, rows;
+reading stops at the limit) and parsed and validated in a child process with a
+memory cap and a time limit (isolation.py), never on the event loop.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 
-from ..ingest import MAX_BYTES, PartnerFile, read_partner_file, too_large
+from ..errors import InputError
+from ..ingest import InputTooLargeError, too_large
+from ..isolation import Upload, run_isolated
 from ..kg import KnowledgeGraph
-from ..validation import ValidationReport, validate_files
+from ..limits import UploadLimits, upload_limits
+from ..uploads import check_upload, validate_job
+from ..validation import ValidationReport
 from .accept import wants_html
 from .body import read_body
 from .deps import KGDep
 from .errors import responses
 
 router = APIRouter(tags=["partner data"])
+#: what an upload can be answered with besides 200: unreadable form (400), too large (413),
+#: unsafe to parse or a bad parameter (422), no worker free in time or too slow (503)
+UPLOAD_STATUSES = (400, 413, 422, 503)
 
 FilenameQuery = Annotated[
     str | None,
@@ -36,49 +47,101 @@ KindQuery = Annotated[
     str | None,
     Query(description="CSV template: courses, providers, roles or demand (default: guessed)"),
 ]
+DatasetQuery = Annotated[
+    str | None,
+    Query(
+        description="validate as the next version of this dataset: checked against the store "
+        "without the version it would replace"
+    ),
+]
 
 
-def max_bytes(kg: KnowledgeGraph) -> int:
-    return int(kg.settings.extra.get("BATTKG_MAX_UPLOAD_BYTES", MAX_BYTES))
+async def _bounded(request: Request, what: str, limit: int) -> AsyncGenerator[bytes, None]:
+    """The request body, stopped with 413 as soon as it passes `limit` bytes (nothing is spooled)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large(what, limit)
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large(what, limit)
+        yield chunk
 
 
-async def read_files(
-    request: Request, kg: KnowledgeGraph, filename: str | None, kind: str | None
-) -> list[PartnerFile]:
-    """The partner files of a request: the body, or each file of a multipart form."""
-    limit = max_bytes(kg)
+async def read_request(
+    request: Request, limits: UploadLimits, filename: str | None
+) -> list[Upload]:
+    """The files of a request (its body, or each file of a multipart form), within `limits`."""
     media_type = request.headers.get("content-type", "")
-    if media_type.startswith("multipart/form-data"):
-        form = await request.form(max_part_size=limit)
-        files = []
-        for value in form.values():
-            if isinstance(value, UploadFile):
-                data = await value.read(limit + 1)
-                name = value.filename or "upload"
-                if len(data) > limit:
-                    raise too_large(name, limit)
-                files.append(
-                    read_partner_file(data, name, kg.iris, media_type=value.content_type, kind=kind)
-                )
-        return files
-    name = filename or "upload"
-    data = await read_body(request, limit, lambda _size: too_large(name, limit))
-    return [
-        read_partner_file(data, name, kg.iris, media_type=media_type, kind=kind, max_bytes=limit)
-    ]
+    if not media_type.startswith("multipart/form-data"):
+        name = filename or "upload"
+        body = await read_body(
+            request, limits.max_bytes, lambda _size: too_large(name, limits.max_bytes)
+        )
+        uploads = [Upload(name, media_type, body)]
+        check_upload(uploads, limits)
+        return uploads
+    parser = MultiPartParser(
+        request.headers,
+        _bounded(request, "the request", limits.max_bytes),
+        max_files=limits.max_files,
+        max_fields=limits.max_files,
+        max_part_size=64 * 1024,
+    )
+    parser.spool_max_size = (
+        limits.max_bytes
+    )  # the body is bounded: keep it in memory, never on disk
+    try:
+        form = await parser.parse()
+    except MultiPartException as exc:
+        if "Too many files" in str(exc):
+            raise InputTooLargeError(
+                f"the request carries more than {limits.max_files} files",
+                fix="send fewer files per request",
+                details={"limit_files": limits.max_files},
+            ) from exc
+        raise InputError(
+            f"the multipart form cannot be read: {exc}",
+            fix="send the files as multipart/form-data, or one file as the body in its own media type",
+        ) from exc
+    try:
+        uploads = [
+            Upload(value.filename or "upload", value.content_type, await value.read())
+            for value in form.values()
+            if isinstance(value, UploadFile)
+        ]
+    finally:
+        await form.close()
+    check_upload(uploads, limits)
+    return uploads
+
+
+def limits_for(kg: KnowledgeGraph) -> UploadLimits:
+    return upload_limits(kg.settings)
 
 
 @router.post(
     "/validate",
     summary="Validate partner files (CSV, Turtle, JSON-LD, RDF/XML, N-Triples, N-Quads, TriG); writes nothing",
     response_model=None,
-    responses=responses(413),
+    responses=responses(*UPLOAD_STATUSES),
 )
 async def validate(
-    request: Request, kg: KGDep, filename: FilenameQuery = None, kind: KindQuery = None
+    request: Request,
+    kg: KGDep,
+    filename: FilenameQuery = None,
+    kind: KindQuery = None,
+    dataset: DatasetQuery = None,
 ) -> Any:
-    files = await read_files(request, kg, filename, kind)
-    report = await run_in_threadpool(validate_files, kg, files)
+    limits = limits_for(kg)
+    uploads = await read_request(request, limits, filename)
+    report = await run_in_threadpool(
+        run_isolated,
+        validate_job,
+        (kg.settings, uploads, kind, dataset, limits.max_bytes),
+        limits,
+    )
     if wants_html(request):
         return HTMLResponse(report_html(report))
     return JSONResponse(report.to_dict())
