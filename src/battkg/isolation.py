@@ -94,7 +94,7 @@ def run_isolated(job: Callable[..., T], args: tuple[Any, ...], limits: UploadLim
         raise UploadBusyError(
             f"{limits.workers} upload(s) are being validated; none finished within {limits.seconds:g} s",
             fix="send the file again in a few minutes",
-            details={"retry_after": 60},
+            details={"retry_after_seconds": 60},
         )
     try:
         return _run(job, args, limits)
@@ -112,7 +112,7 @@ def _run(job: Callable[..., T], args: tuple[Any, ...], limits: UploadLimits) -> 
             raise UploadTimeoutError(
                 f"validating the upload took longer than the limit of {limits.seconds:g} s",
                 fix="split the data into smaller files or datasets and send them one at a time",
-                details={"limit_seconds": limits.seconds},
+                details={"limit_seconds": limits.seconds, "retry_after_seconds": 60},
             )
         try:
             status, value = receive.recv()

@@ -19,6 +19,7 @@ from ..isolation import run_isolated
 from ..uploads import load_job
 from .deps import KGDep, WriteAuth
 from .errors import responses
+from .offload import in_lane
 from .validate import UPLOAD_STATUSES, FilenameQuery, KindQuery, limits_for, read_request
 
 router = APIRouter(tags=["partner data"])
@@ -59,7 +60,9 @@ async def put_dataset(
     datasets.check_name(name)
     limits = limits_for(kg)
     uploads = await read_request(request, limits, filename or name)
-    result, details = await run_in_threadpool(
+    result, details = await in_lane(
+        request,
+        "ingest",
         run_isolated,
         load_job,
         (kg.settings, uploads, kind, name, graph, publisher, limits.max_bytes),

@@ -15,7 +15,6 @@ from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
@@ -31,6 +30,7 @@ from .accept import wants_html
 from .body import read_body
 from .deps import KGDep
 from .errors import responses
+from .offload import in_lane
 
 router = APIRouter(tags=["partner data"])
 #: what an upload can be answered with besides 200: unreadable form (400), too large (413),
@@ -136,7 +136,9 @@ async def validate(
 ) -> Any:
     limits = limits_for(kg)
     uploads = await read_request(request, limits, filename)
-    report = await run_in_threadpool(
+    report = await in_lane(
+        request,
+        "ingest",
         run_isolated,
         validate_job,
         (kg.settings, uploads, kind, dataset, limits.max_bytes),
