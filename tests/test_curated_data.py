@@ -483,11 +483,17 @@ def requirement_met(g: rdflib.Graph, req: URIRef, person: Person) -> bool:
     return False
 
 
+def certified(g: rdflib.Graph, quals: set) -> set:
+    """Decision 0050: a holder of a qualification counts as having the skills it certifies."""
+    return {s for q in quals for s in g.objects(q, BKG.certifiesSkill)}
+
+
 def profile_person(g: rdflib.Graph, profile: URIRef) -> Person:
     exp = g.value(profile, BKG.experienceYears)
+    quals = set(g.objects(profile, BKG.holdsQualification))
     return Person(
-        set(g.objects(profile, BKG.holdsQualification)),
-        set(g.objects(profile, BKG.holdsSkill)),
+        quals,
+        set(g.objects(profile, BKG.holdsSkill)) | certified(g, quals),
         float(exp) if exp is not None else 0.0,
     )
 
@@ -503,8 +509,9 @@ def complete_courses(g: rdflib.Graph, person: Person) -> set[URIRef]:
             req = g.value(course, BKG.entryRequirement)
             if req is not None and requirement_met(g, req, person):
                 taken.add(course)
-                person.quals |= set(g.objects(course, BKG.awardsQualification))
-                person.skills |= set(g.objects(course, BKG.teachesSkill))
+                awarded = set(g.objects(course, BKG.awardsQualification))
+                person.quals |= awarded
+                person.skills |= set(g.objects(course, BKG.teachesSkill)) | certified(g, awarded)
                 changed = True
     return taken
 
