@@ -331,6 +331,25 @@ def _pathway(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
     return EXIT_OK if answer.found else EXIT_FINDINGS
 
 
+@command("gaps")
+def _gaps(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
+    from .gaps.csvout import rows_csv
+    from .gaps.service import gap_report
+    from .gaps.text import render_report
+
+    report = gap_report(
+        kg, lang=args.lang, country=args.country, region=args.region, stage=args.stage,
+        level=args.level, year=args.year, kind=args.kind, turnover=args.turnover,
+    )  # fmt: skip
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    elif args.format == "csv":
+        sys.stdout.write(rows_csv(report))
+    else:
+        sys.stdout.write(render_report(report))
+    return EXIT_OK
+
+
 # -- parser ------------------------------------------------------------------
 
 
@@ -435,6 +454,22 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--max-faults", type=int, default=200, help="faults shown in text")
         p.add_argument("--allow-foreign-subjects", **FOREIGN)
 
+    p = add(
+        "gaps",
+        "The gap per region and stage: current demand estimates against places of running offers.",
+    )
+    p.add_argument("--country", help="a country code: SE, FI, NO")
+    p.add_argument("--region", help="a NUTS 2021 region or country code")
+    p.add_argument("--stage", help="a value-chain stage id")
+    p.add_argument(
+        "--level",
+        choices=("upper-secondary", "post-secondary-vocational", "bachelor", "master", "doctorate"),
+    )
+    p.add_argument("--year", type=int, help="a year the estimates are for")
+    p.add_argument("--kind", help="a demand measure, e.g. planned-hires")
+    p.add_argument("--turnover", type=float, help="yearly turnover rate for headcounts, e.g. 0.1")
+    p.add_argument("--lang", default="en", choices=("en", "sv", "fi", "nb"))
+    p.add_argument("--format", choices=("text", "json", "csv"), default="text")
     p = add(
         "pathway",
         "The shortest routes of courses from an entry profile to a job role; exit 1 if none.",

@@ -9,6 +9,7 @@ from ..kg import KnowledgeGraph
 from ..settings import Settings
 from . import contract, errors, health, linked, offload, pages, queries, sparql
 from . import datasets as datasets_api
+from . import gaps as gaps_api
 from . import pathways as pathways_api
 from . import validate as validate_api
 from .requestid import RequestIdMiddleware
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
         (pathways_api.router, (404,)),
         (validate_api.router, ()),
         (datasets_api.router, ()),
+        (gaps_api.router, ()),
         (sparql.router, ()),
         (queries.router, ()),
         (linked.router, ()),

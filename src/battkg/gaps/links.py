@@ -1,0 +1,128 @@
+"""Which courses lead to which roles: the pathway engine's routes, written per data version.
+
+A course *leads to* a role when it is a step of one of the engine's best routes to that role
+from some entry profile, searched once without a place filter and once within each country
+(so that every country's own courses are found, not only the nation-wide best). The links are
+written into their own named graph (`<base>/graph/derived/course-role-links`) as
+`course bkg:leadsToRole role`, with the data version they were computed from, so that the
+named queries (queries/gap-*.rq) read them like any other triple. They are recomputed when
+the data version changes (docs/decisions/0052-gap-analysis.md).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from ..errors import StoreError
+from ..namespaces import BKG, DCTERMS, XSD
+from ..pathways.engine import find_pathways, model_of
+from ..pathways.filters import Filters
+
+if TYPE_CHECKING:
+    from ..kg import KnowledgeGraph
+
+#: routes per (role, entry profile, place filter); a course on any of them leads to the role
+ROUTES_PER_SEARCH = 3
+LEADS_TO = BKG + "leadsToRole"
+_lock = threading.Lock()
+_memory: weakref.WeakKeyDictionary[KnowledgeGraph, Links] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class Links:
+    version: str
+    pairs: frozenset[tuple[str, str]]  # (course IRI, role IRI)
+    seconds: float
+    stored: bool
+
+
+def links_graph(kg: KnowledgeGraph) -> str:
+    return kg.iris.graph("derived", "course-role-links")
+
+
+def compute_links(kg: KnowledgeGraph) -> frozenset[tuple[str, str]]:
+    """Every (course, role) pair where the course is a step of a best route to the role."""
+    model = model_of(kg)
+    countries = sorted(set(model.region_country.values()))
+    places = [Filters(), *(Filters(countries=frozenset({c})) for c in countries)]
+    starts: list[str | None] = [None, *sorted(model.profiles)]
+    pairs: set[tuple[str, str]] = set()
+    for role in sorted(model.roles):
+        for entry in starts:
+            for filters in places:
+                answer = find_pathways(
+                    kg, role, entry, k=ROUTES_PER_SEARCH, filters=filters, lang="en"
+                )
+                for route in answer.routes:
+                    pairs.update((step.course.id, role) for step in route.steps)
+    return frozenset(pairs)
+
+
+def stored_version(kg: KnowledgeGraph) -> str | None:
+    graph = links_graph(kg)
+    rows = kg.select(f"SELECT ?v WHERE {{ GRAPH <{graph}> {{ <{graph}> bkg:buildVersion ?v }} }}")
+    return str(rows[0]["v"].value) if rows else None
+
+
+def write_links(kg: KnowledgeGraph, pairs: frozenset[tuple[str, str]], version: str) -> None:
+    graph = ox.NamedNode(links_graph(kg))
+    leads = ox.NamedNode(LEADS_TO)
+    quads = [ox.Quad(ox.NamedNode(c), leads, ox.NamedNode(r), graph) for c, r in sorted(pairs)]
+    quads.append(ox.Quad(graph, ox.NamedNode(BKG + "buildVersion"), ox.Literal(version), graph))
+    quads.append(
+        ox.Quad(
+            graph,
+            ox.NamedNode(DCTERMS + "modified"),
+            ox.Literal(
+                time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                datatype=ox.NamedNode(XSD + "dateTime"),
+            ),
+            graph,
+        )
+    )
+    with kg.store.writer() as w:
+        if w.contains_named_graph(graph):
+            w.remove_graph(graph)
+        w.add_graph(graph)
+        w.extend(quads)
+
+
+def ensure_links(kg: KnowledgeGraph) -> Links:
+    """The links of the data version being served: read from the store, or computed and written.
+
+    A store that cannot be written (a read-only remote) still gets links, held in memory only;
+    `stored` says which.
+    """
+    version = kg.version()
+    known = _memory.get(kg)
+    if known is not None and known.version == version:
+        return known
+    with _lock:
+        known = _memory.get(kg)
+        if known is not None and known.version == version:
+            return known
+        started = time.perf_counter()
+        if stored_version(kg) == version:
+            links = Links(version, _read_pairs(kg), time.perf_counter() - started, True)
+        else:
+            pairs = compute_links(kg)
+            stored = True
+            try:
+                write_links(kg, pairs, version)
+            except (StoreError, OSError):
+                stored = False
+            links = Links(version, pairs, time.perf_counter() - started, stored)
+        _memory[kg] = links
+    return links
+
+
+def _read_pairs(kg: KnowledgeGraph) -> frozenset[tuple[str, str]]:
+    graph = links_graph(kg)
+    rows = kg.select(f"SELECT ?c ?r WHERE {{ GRAPH <{graph}> {{ ?c bkg:leadsToRole ?r }} }}")
+    return frozenset((str(r["c"].value), str(r["r"].value)) for r in rows)

@@ -1,0 +1,121 @@
+"""Entry points of the gap analysis for the API, the CLI and the page, with input checks.
+
+The inputs are read once per data version; each answer is computed from them in memory.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..errors import UsageError
+from ..pathways.engine import model_of
+from .analysis import GapQuery, analyse
+from .inputs import LEVELS, MEASURES, Inputs, load_inputs
+
+if TYPE_CHECKING:
+    from ..kg import KnowledgeGraph
+
+LANGS = ("en", "sv", "fi", "nb")
+
+
+def inputs_of(kg: KnowledgeGraph) -> Inputs:
+    found: Inputs = kg.derived("gap-inputs", lambda: load_inputs(kg))
+    if found.version != kg.version():  # the links were just written: a new generation
+        found = kg.derived("gap-inputs", lambda: load_inputs(kg))
+    return found
+
+
+def labeller(kg: KnowledgeGraph, lang: str):  # type: ignore[no-untyped-def]
+    labels = model_of(kg).labels
+
+    def label(iri: str) -> str:
+        return labels.get(iri, lang)
+
+    return label
+
+
+def resolve_region(kg: KnowledgeGraph, inputs: Inputs, value: str, field: str) -> str:
+    iri = value if "://" in value else kg.iris.thing("region", value)
+    if iri not in inputs.country_of:
+        known = sorted(r.rsplit("/", 1)[-1] for r in inputs.country_of if not r.endswith("/EU"))
+        raise UsageError(
+            f"{field}={value!r} is not a region battkg knows",
+            fix=f"give a NUTS 2021 or country code: {', '.join(known)}",
+            details={"field": field, "value": value},
+        )
+    return iri
+
+
+def check_level(level: str | None, field: str = "level") -> None:
+    if level is not None and level not in LEVELS:
+        raise UsageError(
+            f"{field}={level!r} is not an education level",
+            fix=f"use one of {', '.join(LEVELS)}",
+            details={"field": field, "value": level},
+        )
+
+
+def check_year(inputs: Inputs, year: int | None, field: str = "year") -> None:
+    if year is None:
+        return
+    if inputs.years is None or not inputs.years[0] <= year <= inputs.years[1]:
+        span = f"{inputs.years[0]}-{inputs.years[1]}" if inputs.years else "none"
+        raise UsageError(
+            f"{field}={year} is outside the years of the data ({span})",
+            fix=f"give a year in {span}",
+            details={"field": field, "value": year},
+        )
+
+
+def make_query(
+    kg: KnowledgeGraph,
+    inputs: Inputs,
+    *,
+    country: str | None = None,
+    region: str | None = None,
+    stage: str | None = None,
+    level: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    turnover: float | None = None,
+) -> GapQuery:
+    check_level(level)
+    check_year(inputs, year)
+    if kind is not None and kind not in MEASURES:
+        raise UsageError(
+            f"kind={kind!r} is not a demand measure",
+            fix=f"use one of {', '.join(MEASURES)}",
+            details={"field": "kind", "value": kind},
+        )
+    if turnover is not None and not 0 < turnover <= 1:
+        raise UsageError(
+            f"turnover={turnover} is not a yearly rate above 0 and at most 1",
+            fix="give the share of staff replaced each year, for example 0.1",
+            details={"field": "turnover", "value": turnover},
+        )
+    stage_iri = None
+    if stage is not None:
+        stage_iri = stage if "://" in stage else kg.iris.thing("stage", stage)
+        if stage_iri not in inputs.stages:
+            raise UsageError(
+                f"stage={stage!r} is not a value-chain stage",
+                fix="give a stage id such as cell-manufacturing (GET /queries/roles-by-stage lists them)",
+                details={"field": "stage", "value": stage},
+            )
+    return GapQuery(
+        country=resolve_region(kg, inputs, country, "country") if country else None,
+        region=resolve_region(kg, inputs, region, "region") if region else None,
+        stage=stage_iri,
+        level=level,
+        year=year,
+        kind=kind,
+        turnover=turnover,
+    )
+
+
+def gap_report(kg: KnowledgeGraph, *, lang: str = "en", **filters: object) -> dict[str, object]:
+    if lang not in LANGS:
+        raise UsageError(f"unknown label language {lang!r}", fix=f"use {', '.join(LANGS)}")
+    inputs = inputs_of(kg)
+    query = make_query(kg, inputs, **filters)  # type: ignore[arg-type]
+    return analyse(inputs, query, labeller(kg, lang))

@@ -1,0 +1,105 @@
+"""/gaps: demand against the capacity of running offers (JSON or CSV), and /gaps/what-if."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from ..errors import UsageError
+from ..gaps.csvout import rows_csv
+from ..gaps.service import gap_report
+from ..gaps.whatif import Hypothetical, what_if
+from ..sparql.negotiation import choose
+from .deps import KGDep
+
+router = APIRouter(tags=["gaps"])
+CSV = "text/csv"
+
+
+@router.get(
+    "/gaps",
+    summary="The gap per region x stage (x education level): demand of one kind against places of running offers",
+    description=(
+        "One row per current demand estimate (with its measure, status, confidence and sources) "
+        "against the places per year of the running offers of its region that lead to its roles "
+        "through the pathway engine's routes, and a capacity-only row where a region has no "
+        "demand data. Only demand per year (with its stated method) is set against places; "
+        "figures of different kinds are never added or compared. Per region: roles with no "
+        "running course, skills no running course teaches, overlaps. JSON, or CSV with "
+        "`format=csv` or `Accept: text/csv`. The data behind it: the named queries gap-demand, "
+        "gap-capacity and gap-skills."
+    ),
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}, CSV: {}}}},
+)
+def get_gaps(
+    request: Request,
+    kg: KGDep,
+    country: Annotated[str | None, Query(description="a country code: SE, FI, NO")] = None,
+    region: Annotated[str | None, Query(description="a NUTS 2021 region or country code")] = None,
+    stage: Annotated[str | None, Query(description="a value-chain stage id")] = None,
+    level: Annotated[
+        str | None,
+        Query(
+            description="upper-secondary, post-secondary-vocational, bachelor, master, doctorate"
+        ),
+    ] = None,
+    year: Annotated[int | None, Query(description="a year the estimates are for")] = None,
+    kind: Annotated[str | None, Query(description="a demand measure, e.g. planned-hires")] = None,
+    turnover: Annotated[
+        float | None,
+        Query(description="a yearly turnover rate that turns headcounts into demand per year"),
+    ] = None,
+    lang: Annotated[str, Query(description="label language: en, sv, fi, nb")] = "en",
+    format: Annotated[str | None, Query(description="json or csv")] = None,
+) -> Response:
+    if format not in (None, "json", "csv"):
+        raise UsageError(
+            f"format={format!r} is not json or csv",
+            fix="give format=json or format=csv",
+            details={"field": "format", "value": format},
+        )
+    report = gap_report(
+        kg, lang=lang, country=country, region=region, stage=stage, level=level, year=year,
+        kind=kind, turnover=turnover,
+    )  # fmt: skip
+    wants_csv = format == "csv" or (
+        format is None and choose(request.headers.get("accept"), ["application/json", CSV]) == CSV
+    )
+    if wants_csv:
+        return Response(
+            rows_csv(report), media_type=CSV + "; charset=utf-8", headers={"Vary": "Accept"}
+        )
+    return JSONResponse(report, headers={"Vary": "Accept"})
+
+
+class WhatIf(BaseModel):
+    """A course that does not exist yet; it is added to this request only, never stored."""
+
+    region: str = Field(description="NUTS 2021 region or country code where it is given")
+    level: str = Field(description="education level of the course")
+    places: int = Field(description="places per year")
+    roles: list[str] = Field(default_factory=list, description="roles it leads to (ids or IRIs)")
+    skills: list[str] = Field(default_factory=list, description="skills it teaches (ids or IRIs)")
+    online: bool = False
+    year: int | None = None
+    turnover: float | None = None
+    lang: str = "en"
+
+
+@router.post(
+    "/gaps/what-if",
+    summary="The gap with a course that does not exist yet (nothing is stored)",
+)
+def post_what_if(body: WhatIf, kg: KGDep) -> dict[str, Any]:
+    return what_if(
+        kg,
+        Hypothetical(
+            region=body.region, level=body.level, places=body.places, roles=tuple(body.roles),
+            skills=tuple(body.skills), online=body.online, year=body.year,
+            turnover=body.turnover, lang=body.lang,
+        ),
+    )  # fmt: skip
