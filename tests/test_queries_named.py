@@ -30,6 +30,9 @@ EXAMPLES: dict[str, dict[str, str]] = {
     "course-details": {"region": "FI"},
     "demand-estimates": {"stage": "cell-manufacturing", "region": "NO"},
     "roles-by-stage": {"stage": "cell-assembly"},
+    "gap-demand": {"region": "SE", "stage": "cell-manufacturing"},
+    "gap-capacity": {"region": "FI", "status": "running"},
+    "gap-skills": {"stage": "cell-assembly"},
 }
 
 
