@@ -235,7 +235,17 @@ def test_what_if_bad_input_names_the_field(
     assert response.json()["error"]["details"]["field"] == field
 
 
-def test_curated_gaps_over_http(client: TestClient) -> None:
+@pytest.fixture(scope="module")
+def curated_gaps(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    """The curated graph in a store of this module's own: the gap analysis writes its links."""
+    store = tmp_path_factory.mktemp("gaps-curated") / "store"
+    kg = KnowledgeGraph(Settings.from_env({"BATTKG_STORE": str(store), "BATTKG_ESCO_DIR": ""}))
+    kg.build()
+    return kg
+
+
+def test_curated_gaps_over_http(curated_gaps: KnowledgeGraph) -> None:
+    client = TestClient(create_app(kg=curated_gaps))
     report = client.get("/gaps").json()
     assert report["rows"]
     for row in report["rows"]:
@@ -257,10 +267,10 @@ def test_curated_gaps_over_http(client: TestClient) -> None:
     assert {"no-freyr-mo-i-rana-staff", "fi-johnson-matthey-vaasa-cam"} <= void
 
 
-def test_cli_gaps(curated_kg: KnowledgeGraph, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_gaps(curated_gaps: KnowledgeGraph, capsys: pytest.CaptureFixture[str]) -> None:
     from battkg.cli import main
 
-    store = Path(curated_kg.settings.store)
+    store = Path(curated_gaps.settings.store)
     assert main(["gaps", "--store", str(store), "--country", "SE", "--format", "csv"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("region,region_label,stage")
