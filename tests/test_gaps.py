@@ -275,3 +275,42 @@ def test_cli_gaps(curated_gaps: KnowledgeGraph, capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert out.startswith("region,region_label,stage")
     assert "planned-hires" in out
+
+
+@pytest.mark.parametrize("lang", ["sv", "fi", "nb", "en"])
+def test_the_page_in_four_languages_with_charts_that_need_no_script(
+    curated_gaps: KnowledgeGraph, lang: str
+) -> None:
+    client = TestClient(create_app(kg=curated_gaps))
+    response = client.get("/guide/gaps", params={"lang": lang})
+    assert response.status_code == 200
+    assert response.headers["content-language"] == lang
+    html = response.text
+    for chart in ("heatmap", "levels", "timeline-demand"):
+        assert f'<svg class="chart {chart}"' in html, chart
+    assert html.count("<title id=") >= 3 and html.count("<desc id=") >= 3
+    heading = {"sv": "Behov och utbildningskapacitet", "fi": "Tarve ja koulutuskapasiteetti",
+               "nb": "Behov og utdanningskapasitet", "en": "Demand and training capacity"}  # fmt: skip
+    assert heading[lang] in html
+    assert "https://cdn" not in html and '<script src="http' not in html
+
+
+def test_every_demand_figure_on_the_page_links_to_its_source(curated_gaps: KnowledgeGraph) -> None:
+    client = TestClient(create_app(kg=curated_gaps))
+    html = client.get("/guide/gaps", params={"lang": "en", "country": "SE"}).text
+    # Lyten's hiring plan: the figure links to the page that states it
+    assert (
+        '<a href="/id/source/finanznachrichten-2026-02-27-lyten-press-release">600 or more</a>'
+        in html
+    )
+    assert 'href="/queries/gap-capacity?status=running' in html
+
+
+def test_the_page_what_if_form(curated_gaps: KnowledgeGraph) -> None:
+    client = TestClient(create_app(kg=curated_gaps))
+    form = {"region": "SE331", "level": "post-secondary-vocational", "places": "30",
+            "roles": ["cell-assembly-operator"]}  # fmt: skip
+    ok = client.post("/guide/gaps", data=form)
+    assert ok.status_code == 200 and "nothing is stored" in ok.text
+    bad = client.post("/guide/gaps", data={**form, "places": "-4"})
+    assert bad.status_code == 422 and "places=-4 is out of range" in bad.text

@@ -73,6 +73,7 @@ def estimate_json(e: Estimate, label: Label) -> dict[str, object]:
         "stages": sorted(e.stages),
         "roles": [{"id": r, "label": label(r)} for r in sorted(e.roles)],
         "sources": list(e.sources),
+        "figure_source": e.figure_source or (e.sources[0] if e.sources else None),
     }
 
 
@@ -111,6 +112,8 @@ def row_for(
         if yearly.figure is None
         else {"kind": "demand-per-year", **yearly.figure.json(), "method": yearly.method},
         "demand_per_year_note": yearly.reason,
+        "per_year_code": yearly.code,
+        "per_year_values": dict(yearly.values),
         "capacity": cap.json(_capacity_source(e.where, e.stages, e.roles)),
         "difference": None
         if diff is None
@@ -131,6 +134,8 @@ def capacity_row(
         "demand": None,
         "demand_per_year": None,
         "demand_per_year_note": None,
+        "per_year_code": "",
+        "per_year_values": {},
         "capacity": cap.json(_capacity_source(region, [stage], [])),
         "difference": None,
         "comparable": False,

@@ -29,6 +29,9 @@ class PerYear:
     figure: Range | None
     method: str | None = None
     reason: str | None = None
+    #: the method or reason as a code with its values, for the pages' translations
+    code: str = ""
+    values: tuple[tuple[str, object], ...] = ()
 
 
 def _scaled(value: int | None, factor: float) -> int | None:
@@ -39,10 +42,10 @@ def per_year(estimate: Estimate, turnover: float | None = None) -> PerYear:
     """The estimate as demand per year, with the method beside it, or the reason it has none."""
     low, high = estimate.low, estimate.high
     if low is None and high is None:
-        return PerYear(None, reason="the figure is unknown")
+        return PerYear(None, reason="the figure is unknown", code="unknown")
     measure = estimate.measure
     if measure == "hires-per-year":
-        return PerYear(Range(low, high), method="the source states hires a year")
+        return PerYear(Range(low, high), method="the source states hires a year", code="stated")
     if measure == "planned-hires":
         if estimate.period_start is None or estimate.period_end is None:
             return PerYear(
@@ -55,6 +58,12 @@ def per_year(estimate: Estimate, turnover: float | None = None) -> PerYear:
                 f"hires planned for {estimate.period_start}-{estimate.period_end}, divided by "
                 f"{years} year{'s' if years != 1 else ''} (period end minus period start, at least 1)"
             ),
+            code="period",
+            values=(
+                ("start", estimate.period_start),
+                ("end", estimate.period_end),
+                ("years", years),
+            ),
         )
     if measure == "planned-jobs":
         published = int(estimate.published[:4]) if estimate.published else None
@@ -62,25 +71,32 @@ def per_year(estimate: Estimate, turnover: float | None = None) -> PerYear:
             return PerYear(
                 None,
                 reason="a plan of jobs becomes a yearly figure only with a target year after its publication",
+                code="no-target",
             )
         years = estimate.year - published
         return PerYear(
             Range(_scaled(low, 1 / years), _scaled(high, 1 / years)),
             method=f"jobs planned by {estimate.year}, spread over the {years} years since the plan was published ({published})",
+            code="ramp-up",
+            values=(("year", estimate.year), ("years", years), ("published", published)),
         )
     if measure == "headcount":
         if turnover is None:
             return PerYear(
                 None,
                 reason="a headcount becomes demand per year only with a stated turnover rate (give turnover, e.g. 0.1 for 10% a year)",
+                code="no-turnover",
             )
         return PerYear(
             Range(_scaled(low, turnover), _scaled(high, turnover)),
             method=f"headcount times a turnover of {turnover:.0%} a year (the rate given in the request, not the source's)",
+            code="turnover",
+            values=(("rate", f"{turnover:.0%}"),),
         )
     return PerYear(
         None,
         reason=f"a {measure} figure is not demand per year; it is shown as it is and never compared with places",
+        code="not-yearly",
     )
 
 

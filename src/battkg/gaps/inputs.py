@@ -71,6 +71,8 @@ class Estimate:
     stages: frozenset[str] = frozenset()
     roles: frozenset[str] = frozenset()
     sources: tuple[str, ...] = ()
+    #: the page that states the figure (the source of its confidence mark), if known
+    figure_source: str | None = None
 
     @property
     def low(self) -> int | None:
@@ -188,6 +190,7 @@ def read_estimates(kg: KnowledgeGraph, status: str) -> list[Estimate]:
                 stages=frozenset(_split(_v(row, "stages"))),
                 roles=frozenset(_split(_v(row, "roles"))),
                 sources=tuple(sorted(_split(_v(row, "sources")))),
+                figure_source=_v(row, "figureSource"),
             )
         )
     return out

@@ -46,14 +46,15 @@ def links_graph(kg: KnowledgeGraph) -> str:
     return kg.iris.graph("derived", "course-role-links")
 
 
-def compute_links(kg: KnowledgeGraph) -> frozenset[tuple[str, str]]:
-    """Every (course, role) pair where the course is a step of a best route to the role."""
+def compute_links(kg: KnowledgeGraph, roles: list[str] | None = None) -> frozenset[tuple[str, str]]:
+    """Every (course, role) pair where the course is a step of a best route to the role
+    (of every role, or of the roles given)."""
     model = model_of(kg)
     countries = sorted(set(model.region_country.values()))
     places = [Filters(), *(Filters(countries=frozenset({c})) for c in countries)]
     starts: list[str | None] = [None, *sorted(model.profiles)]
     pairs: set[tuple[str, str]] = set()
-    for role in sorted(model.roles):
+    for role in sorted(model.roles) if roles is None else roles:
         for entry in starts:
             for filters in places:
                 answer = find_pathways(

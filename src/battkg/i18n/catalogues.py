@@ -21,7 +21,7 @@ from . import LANGUAGES, SOURCE_LANGUAGE, catalogue_path
 
 PACKAGE = Path(__file__).parent.parent
 #: domain -> the package folders whose marked strings belong to it
-DOMAINS: dict[str, tuple[str, ...]] = {"engine": ("pathways",), "web": ("web",)}
+DOMAINS: dict[str, tuple[str, ...]] = {"engine": ("pathways",), "web": ("web",), "gaps": ("gaps",)}
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 METHODS = [
     ("**.py", "python"),

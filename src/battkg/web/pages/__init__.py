@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ..errors import set_error_page
-from . import guide, home, profiles
+from . import gaps, guide, home, profiles
 from .errorpages import error_page
 from .home import DOCS_ASSETS
 
@@ -17,7 +17,7 @@ STATIC = Path(__file__).parent.parent / "static"
 
 
 def routers() -> tuple[APIRouter, ...]:
-    return (home.router, guide.router, profiles.router)
+    return (home.router, guide.router, gaps.router, profiles.router)
 
 
 def install(app: FastAPI) -> None:
