@@ -11,6 +11,7 @@ with apt-get when it is missing; without it these tests are skipped.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -194,7 +195,7 @@ def test_a_counsellor_finds_routes_in_each_language(
 
     # change a filter: applied without a reload, the address keeps the whole state
     page.locator('input[name="abroad"][value="1"]').check()
-    page.wait_for_function("location.search.includes('abroad=1')")
+    expect(page).to_have_url(re.compile(r"[?&]abroad=1"))
     expect(page.locator("#results article.route").first).to_be_visible()
     for part in ("role=" + ROLE, "home=SE331", "entry=compulsory-school-only", "abroad=1"):
         assert part in page.url
@@ -202,7 +203,7 @@ def test_a_counsellor_finds_routes_in_each_language(
     # switch the language: the state is kept
     other = NEXT[lang]
     page.locator(f'.lang-switch a[hreflang="{other}"]').click()
-    page.wait_for_function(f"document.documentElement.lang === '{other}'")
+    expect(page.locator("html")).to_have_attribute("lang", other)
     for part in ("role=" + ROLE, "home=SE331", "abroad=1", f"lang={other}"):
         assert part in page.url
     expect(page.locator("article.route").first).to_be_visible()
