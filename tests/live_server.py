@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from types import TracebackType
@@ -126,6 +127,66 @@ class LiveServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class HealthWatch:
+    """Polls /health every 50 ms in a thread; `gap` is the longest time it went unanswered."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.gap, self.failures = url, 0.0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with httpx.Client(timeout=10) as client:
+            last = time.monotonic()
+            while not self._stop.is_set():
+                try:
+                    ok = client.get(self.url + "/health").status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                now = time.monotonic()
+                if ok:
+                    self.gap, last = max(self.gap, now - last), now
+                else:
+                    self.failures += 1
+                time.sleep(0.05)
+            self.gap = max(self.gap, time.monotonic() - last)
+
+    def __enter__(self) -> HealthWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(20)
+
+
+class MemoryWatch:
+    """Samples the server group's resident memory every 20 ms; `peak` is the highest seen."""
+
+    def __init__(self, server: LiveServer) -> None:
+        self.server, self.peak = server, server.rss_bytes()
+        self.baseline = self.peak
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.server.rss_bytes())
+            time.sleep(0.02)
+
+    @property
+    def extra(self) -> int:
+        return max(0, self.peak - self.baseline)
+
+    def __enter__(self) -> MemoryWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
 
 
 def _group(pgid: int) -> list[int]:

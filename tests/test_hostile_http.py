@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
@@ -19,7 +20,7 @@ import pytest
 from battkg.kg import KnowledgeGraph
 from battkg.sparql.scan import MAX_DEPTH
 from battkg.web.security import MAX_URL_BYTES
-from tests.live_server import LiveServer
+from tests.live_server import HealthWatch, LiveServer
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -43,39 +44,6 @@ def server(curated_kg: KnowledgeGraph) -> Iterator[LiveServer]:
 def http(server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=30) as client:
         yield client
-
-
-class HealthWatch:
-    """Polls /health every 50 ms in a thread; `gap` is the longest time it went unanswered."""
-
-    def __init__(self, url: str) -> None:
-        self.url, self.gap, self.failures = url, 0.0, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        with httpx.Client(timeout=10) as client:
-            last = time.monotonic()
-            while not self._stop.is_set():
-                try:
-                    ok = client.get(self.url + "/health").status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                now = time.monotonic()
-                if ok:
-                    self.gap, last = max(self.gap, now - last), now
-                else:
-                    self.failures += 1
-                time.sleep(0.05)
-            self.gap = max(self.gap, time.monotonic() - last)
-
-    def __enter__(self) -> HealthWatch:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(20)
 
 
 def _error(response: httpx.Response) -> dict[str, object]:
@@ -335,3 +303,118 @@ def test_the_public_address_comes_from_the_setting(curated_kg: KnowledgeGraph) -
         )
         assert "<https://battkg.example.org/kg/sparql>" in sd.text
         assert "evil.example" not in sd.text
+
+
+# -- item 11: CSV injection ----------------------------------------------------------
+
+FORMULAS = """SELECT ?text ?n WHERE {
+  VALUES (?text ?n) { ("=HYPERLINK(\\"http://evil.example\\")" -5) ("+1+1" 3) ("-x" -2.5)
+                      ("@SUM(A1)" 1) ("\\tx" 0) ("\\rx" 0) ("plain" 1) }
+}"""
+NEUTRALISED = ["'=HYPERLINK", "'+1+1", "'-x", "'@SUM(A1)", "'\tx", "'\rx", "plain"]
+
+
+def _cells(text: str) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_csv_results_neutralise_formulas_but_not_numbers(http: httpx.Client) -> None:
+    response = http.post("/sparql", content=FORMULAS, headers={**DIRECT, "accept": "text/csv"})
+    assert response.status_code == 200, response.text
+    rows = _cells(response.text)[1:]
+    for row, expected in zip(rows, NEUTRALISED, strict=True):
+        assert row[0].startswith(expected), row
+    assert [row[1] for row in rows[:3]] == ["-5", "3", "-2.5"]  # numbers stay numbers
+    as_json = http.post("/sparql", content=FORMULAS, headers=DIRECT).json()  # JSON is data: as is
+    assert as_json["results"]["bindings"][0]["text"]["value"].startswith("=HYPERLINK")
+
+
+def test_the_cli_csv_neutralises_formulas(
+    curated_kg: KnowledgeGraph, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from battkg.cli import main
+
+    query = tmp_path / "formulas.rq"
+    query.write_text(FORMULAS, encoding="utf-8")
+    store = str(curated_kg.settings.store)
+    assert main(["query", str(query), "--store", store, "--format", "csv"]) == 0
+    rows = _cells(capsys.readouterr().out)[1:]
+    assert [row[0][: len(e)] for row, e in zip(rows, NEUTRALISED, strict=True)] == NEUTRALISED
+    assert rows[0][1] == "-5"
+
+
+def test_partner_csv_cells_that_are_formulas_are_faults(http: httpx.Client) -> None:
+    providers = (
+        "id,name_en,name_sv,type,region,municipality,country,url\n"
+        'formula-academy,"=HYPERLINK(""http://evil.example"",""click"")",Akademi,'
+        "company-academy,SE331,@Skelleftea,SE,https://example.org/academy\n"
+    )
+    response = http.post(
+        "/validate", params={"filename": "providers.csv"}, content=providers.encode(),
+        headers={"content-type": "text/csv"},
+    )  # fmt: skip
+    assert response.status_code == 200, response.text
+    faults = [f for f in response.json()["faults"] if f["rule"] == "csv: no formulas"]
+    assert {f["location"]["column"] for f in faults} == {"name_en", "municipality"}
+    assert all("formula" in f["message"] for f in faults)
+
+
+def test_provenance_keeps_file_names_not_the_operators_folders(tmp_path: Path) -> None:
+    from battkg.cli import main
+    from tests.conftest import make_settings
+
+    store = tmp_path / "store"
+    KnowledgeGraph(make_settings(store)).build()
+    folder = tmp_path / "operator-home" / "private-folder"
+    folder.mkdir(parents=True)
+    partner = folder / "providers.csv"
+    partner.write_text(
+        "id,name_en,name_sv,type,region,municipality,country,url\n"
+        "leak-academy,Leak Academy,Läckakademin,company-academy,SE331,Skellefteå,SE,"
+        "https://example.org/leak\n",
+        encoding="utf-8",
+    )
+    assert main(["load", str(partner), "--dataset", "leaktest", "--store", str(store)]) == 0
+    with LiveServer(store) as live, httpx.Client(base_url=live.url, timeout=30) as client:
+        listing = client.get("/datasets").text
+        assert "providers.csv" in listing and "private-folder" not in listing
+        meta = client.post(
+            "/sparql",
+            content="SELECT ?f { GRAPH ?g { ?d <https://w3id.org/battkg/ontology#sourceFile> ?f } }",
+            headers={**DIRECT, "accept": "text/csv"},
+        ).text
+        assert "providers.csv" in meta and "private-folder" not in meta
+
+
+@pytest.mark.parametrize("publisher", ["<script>x</script>", "a\x00b", "line\nbreak", "x" * 201])
+def test_publisher_is_checked_before_it_is_recorded(http: httpx.Client, publisher: str) -> None:
+    response = http.put(
+        "/datasets/publisher-test",
+        params={"publisher": publisher},
+        content=b"@prefix broken",  # never stored, even if the check regressed
+        headers={"authorization": "Bearer test-token", "content-type": "text/turtle"},
+    )
+    assert response.status_code == 422
+    assert "publisher" in str(_error(response)["message"])
+
+
+def test_unexpected_errors_send_a_request_id_not_the_exception(curated_kg: KnowledgeGraph) -> None:
+    from fastapi.testclient import TestClient
+
+    from battkg.web.app import create_app
+
+    app = create_app(kg=curated_kg)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise ValueError("secret detail at /home/operator/battkg")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/boom")
+    assert response.status_code == 500
+    error = _error(response)
+    assert "secret" not in response.text and "/home/operator" not in response.text
+    assert error["request_id"] == response.headers["x-request-id"]

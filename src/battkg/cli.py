@@ -21,6 +21,7 @@ from . import __version__
 from .errors import BattkgError, UsageError
 from .kg import KnowledgeGraph
 from .settings import SETTINGS, Settings
+from .sparql.results import write_solutions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 Handler = Callable[[argparse.Namespace, KnowledgeGraph], int]
@@ -145,14 +146,14 @@ def write_result(result: Any, fmt: str, out: Any) -> None:
         )
         out.write(buffer.getvalue().decode())
         return
-    if fmt in ("json", "csv"):
+    if fmt == "json":
         buffer = io.BytesIO()
-        result.serialize(
-            buffer, ox.QueryResultsFormat.JSON if fmt == "json" else ox.QueryResultsFormat.CSV
-        )
-        out.write(buffer.getvalue().decode())
-        if fmt == "json":
-            out.write("\n")
+        result.serialize(buffer, ox.QueryResultsFormat.JSON)
+        out.write(buffer.getvalue().decode() + "\n")
+        return
+    if fmt == "csv":  # the endpoint's writer: formula-like cells neutralised for spreadsheets
+        names = [v.value for v in result.variables]
+        out.write(write_solutions("csv", names, [tuple(row) for row in result]).decode())
         return
     names = [v.value for v in result.variables]
     rows = [[_cell(row[n]) for n in names] for row in result]

@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import pyoxigraph as ox
@@ -63,7 +63,15 @@ class Dataset:
     versions: list[DatasetVersion] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        for version in out["versions"]:  # versions recorded before file names were kept bare
+            version["files"] = [file_name(f) for f in version["files"]]
+        return out
+
+
+def file_name(path: str) -> str:
+    """The file name alone: provenance never publishes the operator's folders."""
+    return PurePath(path.replace("\\", "/")).name or path
 
 
 @dataclass
@@ -201,7 +209,7 @@ def load(
             publisher,
             _now(),
             sha,
-            [f.name for f in files],
+            [file_name(f.name) for f in files],
             len(quads),
             dict(things),
             sorted({_text(q.graph_name) for q in quads}),

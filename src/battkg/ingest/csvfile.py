@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from battkg.formulas import is_formula
 from battkg.namespaces import RDF, RDFS, Iris
 
 from .convert import CellError, convert_cell, reference
@@ -333,4 +334,23 @@ def _row(
                     )
                 )
                 continue
+            if is_formula(part, term):
+                faults.append(_formula_fault(name, number, column.name, part, subject, column.prop))
+                continue
             yield ox.Quad(node, ox.NamedNode(column.prop), term)
+
+
+def _formula_fault(
+    name: str, row: int, column: str, value: str, subject: ox.NamedNode, prop: str
+) -> Fault:
+    """A cell a spreadsheet would run as a formula (CSV injection)."""
+    return Fault(
+        Location(name, row=row, column=column),
+        f"{value!r} starts with {value[0]!r}, which makes spreadsheets run it as a formula",
+        "remove the leading character or start the text with a letter or digit; "
+        "values may not start with = + - @",
+        "csv: no formulas",
+        value=value,
+        focus=subject.value,
+        path=prop,
+    )

@@ -2,7 +2,8 @@
 
 Rows are materialised (and counted against the result limit) before they are
 written, so the serialisers work on plain lists. Formats follow the W3C specs:
-SPARQL 1.1 Query Results JSON, XML and CSV/TSV.
+SPARQL 1.1 Query Results JSON, XML and CSV/TSV. CSV cells that a spreadsheet would
+run as formulas are neutralised (`spreadsheet_safe`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from battkg.formulas import spreadsheet_safe
 from battkg.namespaces import PREFIXES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -147,7 +149,7 @@ def _csv_value(term: Any) -> str:
     elif isinstance(term, ox.Triple):
         text = str(term)
     else:
-        text = term.value
+        text = spreadsheet_safe(term.value, term)
     if any(c in text for c in ',"\r\n'):
         return '"' + text.replace('"', '""') + '"'
     return str(text)

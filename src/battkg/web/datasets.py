@@ -22,6 +22,20 @@ from .errors import responses
 from .offload import in_lane
 from .validate import UPLOAD_STATUSES, FilenameQuery, KindQuery, limits_for, read_request
 
+#: a publisher is a name or an address: printable, without angle brackets, at most 200 characters
+PUBLISHER_PATTERN = r"^[^\x00-\x1f\x7f<>]{1,200}$"
+
+
+def publisher_query(description: str) -> Any:
+    """The `publisher` parameter, checked before it is recorded in the provenance."""
+    return Query(
+        description=f"{description}: a name or an address, printable, up to 200 characters",
+        min_length=1,
+        max_length=200,
+        pattern=PUBLISHER_PATTERN,
+    )
+
+
 router = APIRouter(tags=["partner data"])
 
 
@@ -50,9 +64,7 @@ async def put_dataset(
     kg: KGDep,
     filename: FilenameQuery = None,
     kind: KindQuery = None,
-    publisher: Annotated[
-        str, Query(description="who publishes the data (recorded)")
-    ] = "api client",
+    publisher: Annotated[str, publisher_query("who publishes the data (recorded)")] = "api client",
     graph: Annotated[
         str | None, Query(description="named graph for the data (default: the dataset's)")
     ] = None,
@@ -96,7 +108,7 @@ async def rollback(
     kg: KGDep,
     version: Annotated[int | None, Query(description="the version to restore")] = None,
     publisher: Annotated[
-        str, Query(description="who asks for the rollback (recorded)")
+        str, publisher_query("who asks for the rollback (recorded)")
     ] = "api client",
 ) -> dict[str, Any]:
     dataset = await run_in_threadpool(datasets.rollback, kg, name, version, publisher=publisher)
