@@ -305,3 +305,79 @@ def test_each_rule_of_the_new_checks_finds_its_fault(check: str, turtle: str, me
     assert any(r[0] == URIRef(ID + "course/b") and message in str(r[1]) for r in rows), (
         f"{check} did not report {message!r}: {[str(r[1]) for r in rows]}"
     )
+
+
+# ---------------------------------------------------------------------------
+# Coverage of the 2026 map (issue 11)
+# ---------------------------------------------------------------------------
+
+#: The regions that must each have a running or planned offer leading to a battery role.
+BATTERY_REGIONS = [
+    "SE331", "SE332", "SE232", "SE121", "SE125",
+    "FI195", "FI1D5", "FI1D9", "FI1C4", "FI1B1",
+    "NO071", "NO092", "NO060", "NO0A1", "NO082",
+]  # fmt: skip
+
+
+def leads_to_a_battery_role(g: rdflib.Graph, course: URIRef) -> bool:
+    """Through its skills (a skill some role needs) or its award (a role accepts it)."""
+    role_skills = set(g.objects(None, BKG.essentialSkill)) | set(g.objects(None, BKG.optionalSkill))
+    if set(g.objects(course, BKG.teachesSkill)) & role_skills:
+        return True
+    awards = set(g.objects(course, BKG.awardsQualification))
+    levels = [
+        float(g.value(lv, BKG.levelNumber)) for q in awards for lv in g.objects(q, BKG.eqfLevel)
+    ]
+    for role in instances(g, BKG.JobRole):
+        req = g.value(role, BKG.entryRequirement)
+        if awards & set(g.objects(req, BKG.acceptsQualification)):
+            return True
+        accepted = [float(g.value(lv, BKG.levelNumber)) for lv in g.objects(req, BKG.acceptsLevel)]
+        if levels and accepted and max(levels) >= min(accepted):
+            return True
+    return False
+
+
+def test_at_least_80_courses_and_20_per_country(g: rdflib.Graph) -> None:
+    courses = instances(g, BKG.Course)
+    per_country: dict[str, int] = {}
+    for course in courses:
+        for cc in country_of(g, course):
+            per_country[cc] = per_country.get(cc, 0) + 1
+    assert len(courses) >= 80, len(courses)
+    for cc in ("SE", "FI", "NO"):
+        assert per_country.get(cc, 0) >= 20, per_country
+
+
+def test_each_country_has_recognition_validation_and_trade_test_steps(g: rdflib.Graph) -> None:
+    kinds: dict[str, set[str]] = {}
+    for step in instances(g, BKG.RecognitionProcedure):
+        (cc,) = country_of(g, step)
+        kinds.setdefault(cc, set()).add(str(g.value(step, BKG.procedureKind)).rsplit("-", 1)[1])
+        assert not any(g.objects(step, BKG.teachesSkill)), f"{step} is not a course"
+    assert {"recognition", "validation"} <= kinds.get("SE", set())
+    assert {"recognition", "validation"} <= kinds.get("FI", set())
+    assert {"recognition", "test"} <= kinds.get("NO", set())
+
+
+@pytest.mark.parametrize("code", BATTERY_REGIONS)
+def test_region_has_a_running_or_planned_battery_offer(g: rdflib.Graph, code: str) -> None:
+    region = iri("region", code)
+    assert (region, RDF.type, BKG.Region) in g, f"region {code} is missing from regions.ttl"
+    q = """PREFIX bkg: <https://w3id.org/battkg/ontology#>
+           SELECT ?c WHERE { ?c a bkg:Course ; bkg:locatedIn/bkg:withinRegion* ?r }"""
+    offers = [
+        c
+        for (c,) in g.query(q, initBindings={"r": region})
+        if g.value(c, BKG.offerStatus) in (VOC["offer-running"], VOC["offer-planned"])
+        and leads_to_a_battery_role(g, c)
+    ]
+    assert offers, f"no running or planned offer leading to a battery role in {code}"
+
+
+def test_every_provider_has_a_homepage_or_says_why_not(g: rdflib.Graph) -> None:
+    for step in steps(g):
+        for provider in g.objects(step, BKG.offeredBy):
+            url = g.value(provider, SCHEMA_URL)
+            notes = " ".join(str(n) for n in g.objects(provider, SKOS.editorialNote))
+            assert url is not None or "No homepage" in notes, provider
