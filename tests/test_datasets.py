@@ -86,6 +86,10 @@ def test_load_records_provenance_and_reasons(kg: KnowledgeGraph) -> None:
     assert listed.versions[0].things["https://w3id.org/battkg/ontology#Course"] == 2
 
 
+def _unlabelled(triples: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
+    return {tuple("_:" if t.startswith("_:") else t for t in triple) for triple in triples}
+
+
 def test_load_infers_what_the_full_reasoner_would(kg: KnowledgeGraph, tmp_path: Path) -> None:
     datasets.load(kg, samples(kg), "partners")
     iris = kg.iris
@@ -108,13 +112,15 @@ def test_load_infers_what_the_full_reasoner_would(kg: KnowledgeGraph, tmp_path: 
         for q in scratch.quads_for_pattern(None, None, None, ox.NamedNode("urn:reference"))
     }
     assert len(reference) > 1000
+    # blank nodes come back from the reference reasoner (through rdflib) with other labels
+    after_load, reference = _unlabelled(after_load), _unlabelled(reference)
     # the full reasoner also types every individual owl:Thing; nothing else may be missing
     missing = {t for t in reference - after_load if not t[2].endswith("owl#Thing>")}
     assert missing == set(), sorted(missing)[:20]
     assert after_load - reference == set()
     # and a forced rebuild reasons the same way
     kg.build(force=True)
-    assert {tuple(str(v) for v in r.values()) for r in kg.select(both)} == after_load
+    assert _unlabelled({tuple(str(v) for v in r.values()) for r in kg.select(both)}) == after_load
 
 
 def test_invalid_data_changes_nothing(kg: KnowledgeGraph) -> None:

@@ -33,6 +33,13 @@ def test_fast_engine_agrees_with_pyshacl(curated_kg: KnowledgeGraph, example: Pa
 
 
 def test_engines_agree_on_the_curated_data(curated_kg: KnowledgeGraph) -> None:
+    """The same results on data/, whatever they are (every component is also run against the
+    W3C SHACL Core tests in tests/test_w3c_shacl.py, where each one has results to compare)."""
+    files = sorted((PROJECT_ROOT / "data").glob("*.ttl"))
+    assert keys(curated_kg, files, "fast") == keys(curated_kg, files, "pyshacl")
+
+
+def test_the_curated_data_conforms_to_the_shapes(curated_kg: KnowledgeGraph) -> None:
     files = sorted((PROJECT_ROOT / "data").glob("*.ttl"))
     # the curated data is already in the store: duplicates with it are expected, shapes are not
-    assert keys(curated_kg, files, "fast") == keys(curated_kg, files, "pyshacl") == set()
+    assert keys(curated_kg, files, "fast") == set()

@@ -3,15 +3,19 @@
 - `<base>/graph/inferred`: what the ontology, the curated data and ESCO entail (the full
   OWL RL reasoner on the local graphs, compiled rules over ESCO; see reasoning.py).
 - `<base>/graph/inferred/datasets`: what partner datasets add to that, by compiled rules
-  over the partner graphs only. A dataset load re-runs only this part.
+  over the partner graphs only. A dataset load re-runs only this part; when the ontology
+  has axioms those rules do not cover (reasoning.INCREMENTAL_BLOCKERS), in full.
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
+from .logs import event, logger
 from .namespaces import BKG, Iris
-from .reasoning import ReasoningReport, infer, infer_increment
+from .reasoning import ReasoningReport, incremental_blockers, infer, infer_increment
+
+log = logger(__name__)
 
 
 def dataset_graphs(store: ox.Store, iris: Iris) -> list[ox.NamedNode]:
@@ -47,4 +51,10 @@ def reason_datasets(
     schema, local, bulk = _layout(store, iris, partner)
     base = [*local, *bulk, ox.NamedNode(iris.inferred_graph)]
     target = ox.NamedNode(iris.datasets_inferred_graph)
+    blockers = incremental_blockers(store, schema)
+    if blockers:  # the compiled rules would miss entailments: the reference reasoner, in full
+        event(log, "reasoning_in_full", axioms=",".join(blockers), partner_graphs=len(partner))
+        inferred = ox.NamedNode(iris.inferred_graph)
+        return infer(store, [*local, *partner], bulk, target, engine="owlrl",
+                     schema_graphs=schema, known_graphs=[inferred])  # fmt: skip
     return infer_increment(store, schema, base, partner, target)

@@ -1,62 +1,65 @@
-"""A fast SHACL Core engine for the constraint components battkg's shapes use.
+"""A fast SHACL Core engine: the shapes of shapes/ over plain Python indexes of pyoxigraph terms.
 
 pyshacl is the reference, but on 10,000 partner courses (250,000 triples) it
 needs about 90 s plus 10 s to copy the triples into rdflib (bench/, and
-docs/decisions/0020-validation-engine.md). This engine evaluates the same
-shapes over plain Python indexes of pyoxigraph terms in about a second. It
-supports targetClass, targetSubjectsOf, targetNode, predicate paths, and the
-components class, datatype, nodeKind, in, hasValue, pattern, min/max
-inclusive/exclusive, min/max length, minCount, maxCount, uniqueLang,
-languageIn, lessThanOrEquals, node, or, not, and; shapes using anything else
-are refused when loaded, so a shape can never be silently ignored.
-tests/test_validation_engine.py checks its results against pyshacl's.
+docs/decisions/0020-validation-engine.md); this engine needs about a second.
+It implements the targets (class, implicit class, subjects of, objects of,
+node), every SHACL path (paths.py), and the components in `SUPPORTED`:
+class, datatype, nodeKind, in, hasValue, pattern (with flags), min/max
+inclusive/exclusive, min/max length, min/max count, uniqueLang, languageIn,
+equals, disjoint, lessThan, lessThanOrEquals, closed, node, not, and, or, xone,
+qualified value shapes. A shape using anything else (SPARQL constraints) is
+refused when the shapes are loaded, so a constraint is never silently ignored.
+tests/test_w3c_shacl.py runs the W3C SHACL Core tests against it;
+tests/test_validation_engine.py compares it with pyshacl on battkg's shapes.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
 from ..errors import InputError
-from ..namespaces import RDF, RDFS, SH, XSD
+from ..namespaces import RDF, RDFS, SH
+from .data import DataGraph, Term
+from .paths import Path, Predicate, compile_path
+from .values import (
+    compare,
+    in_range,
+    lang_matches,
+    length_ok,
+    matches_pattern,
+    node_kind_ok,
+    well_typed,
+)
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
 TYPE = RDF + "type"
-NUMERIC = {
-    XSD + t
-    for t in (
-        "decimal",
-        "integer",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "double",
-        "float",
-        "int",
-        "long",
-    )
-}
-LEXICAL = {
-    XSD + "decimal": re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$"),
-    XSD + "integer": re.compile(r"^[+-]?\d+$"),
-    XSD + "nonNegativeInteger": re.compile(r"^(\+?\d+|-0+)$"),
-    XSD + "boolean": re.compile(r"^(true|false|1|0)$"),
-    XSD + "gYear": re.compile(r"^-?\d{4,}(Z|[+-]\d\d:\d\d)?$"),
-    XSD + "language": re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$"),
-    XSD + "date": re.compile(r"^(\d{4})-(\d\d)-(\d\d)(Z|[+-]\d\d:\d\d)?$"),
-}
-VALUE_KEYS = {"class", "datatype", "nodeKind", "in", "pattern", "minInclusive", "minExclusive",
-              "maxInclusive", "maxExclusive", "minLength", "maxLength", "languageIn", "node", "or",
-              "not", "and", "hasValue"}  # fmt: skip
-LIST_KEYS = {"in", "or", "and", "languageIn"}
-COUNT_KEYS = {"minCount", "maxCount", "uniqueLang", "lessThanOrEquals"}
-IGNORED = {"name", "description", "message", "severity", "property", "path", "targetClass",
-           "targetSubjectsOf", "targetNode", "order", "group", "deactivated", "flags"}  # fmt: skip
+__all__ = ["SUPPORTED", "DataGraph", "Result", "Shape", "ShapesGraph", "Term", "validate"]
+#: Constraint parameters checked on each value node, one parameter at a time.
+VALUE_KEYS = {
+    "class", "datatype", "nodeKind", "pattern", "minInclusive", "minExclusive", "maxInclusive",
+    "maxExclusive", "minLength", "maxLength", "node", "not", "hasValue",
+}  # fmt: skip
+#: ... checked on each value node against the whole list.
+LIST_KEYS = {"in", "or", "and", "xone", "languageIn"}
+#: ... checked on the focus node and all its values together.
+FOCUS_KEYS = {
+    "minCount", "maxCount", "uniqueLang", "lessThan", "lessThanOrEquals", "equals", "disjoint",
+    "closed", "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount",
+    "qualifiedValueShapesDisjoint",
+}  # fmt: skip
+#: Not constraints, or parameters read with another one (flags with pattern...).
+IGNORED = {
+    "name", "description", "message", "severity", "property", "path", "targetClass",
+    "targetSubjectsOf", "targetObjectsOf", "targetNode", "order", "group", "deactivated", "flags",
+    "ignoredProperties", "defaultValue",
+}  # fmt: skip
+#: Every SHACL Core parameter the engine implements (a shape using another one is refused).
+SUPPORTED = VALUE_KEYS | LIST_KEYS | FOCUS_KEYS | IGNORED
+TARGETS = ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")  # fmt: skip
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Result:
 class Shape:
     node: Term
     path: str | None = None
+    path_expr: Path | None = None
     params: dict[str, list[Term]] = field(default_factory=dict)
     properties: list[Shape] = field(default_factory=list)
     message: str | None = None
@@ -85,41 +89,13 @@ class Shape:
     description: str | None = None
     target_classes: list[str] = field(default_factory=list)
     target_subjects_of: list[str] = field(default_factory=list)
+    target_objects_of: list[str] = field(default_factory=list)
     target_nodes: list[Term] = field(default_factory=list)
     deactivated: bool = False
-
-
-class DataGraph:
-    """The data to validate: an index of subject -> predicate -> objects, plus types."""
-
-    def __init__(self, triples: Iterable[tuple[Term, ox.NamedNode, Term]]) -> None:
-        self.out: dict[Term, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
-        self.types: dict[Term, set[str]] = defaultdict(set)
-        self.subjects_of: dict[str, set[Term]] = defaultdict(set)
-        for s, p, o in triples:
-            values = self.out[s][p.value]
-            if o not in values:
-                values.append(o)
-            self.subjects_of[p.value].add(s)
-            if p.value == TYPE and isinstance(o, ox.NamedNode):
-                self.types[s].add(o.value)
-        self.context_types: dict[Term, set[str]] = {}
-        self.superclasses: dict[str, set[str]] = {}
-
-    def values(self, node: Term, path: str) -> list[Term]:
-        by_p = self.out.get(node)
-        return by_p.get(path, []) if by_p else []
-
-    def is_instance(self, node: Term, cls: str) -> bool:
-        for t in self.types.get(node, set()) | self.context_types.get(node, set()):
-            if t == cls or cls in self.superclasses.get(t, ()):
-                return True
-        return False
-
-    def instances(self, cls: str) -> Iterator[Term]:
-        for node, types in self.types.items():
-            if any(t == cls or cls in self.superclasses.get(t, ()) for t in types):
-                yield node
+    flags: str = ""
+    ignored: set[str] = field(default_factory=set)
+    #: the qualified value shapes of this property shape's siblings (qualifiedValueShapesDisjoint)
+    siblings: list[Term] = field(default_factory=list)
 
 
 class ShapesGraph:
@@ -132,20 +108,31 @@ class ShapesGraph:
         self._compiled: dict[Term, Shape] = {}
         self.shapes = [
             self.shape(node)
-            for node, props in self._out.items()
-            if any(
-                k in props for k in (SH + "targetClass", SH + "targetSubjectsOf", SH + "targetNode")
-            )
+            for node, props in list(self._out.items())
+            if any(SH + k in props for k in TARGETS) or self._implicit_class(props)
         ]
+
+    @staticmethod
+    def _implicit_class(props: dict[str, list[Term]]) -> bool:
+        types = {t.value for t in props.get(TYPE, ())}
+        return bool(types & {SH + "NodeShape", SH + "PropertyShape"}) and bool(
+            types & {RDFS + "Class", "http://www.w3.org/2002/07/owl#Class"}
+        )
+
+    def _values(self, node: Term, pred: str) -> list[Term]:
+        by_p = self._out.get(node)
+        return by_p.get(pred, []) if by_p else []
 
     def _list(self, head: Term) -> list[Term]:
         items: list[Term] = []
+        seen: set[Term] = set()
         while head != ox.NamedNode(RDF + "nil"):
-            firsts = self._out.get(head, {}).get(RDF + "first")
-            if not firsts:
+            firsts, rests = self._values(head, RDF + "first"), self._values(head, RDF + "rest")
+            if not firsts or not rests or head in seen:
                 raise InputError(f"the SHACL list at {head} is not a well-formed RDF list")
+            seen.add(head)
             items.append(firsts[0])
-            head = self._out[head][RDF + "rest"][0]
+            head = rests[0]
         return items
 
     def shape(self, node: Term) -> Shape:
@@ -157,7 +144,7 @@ class ShapesGraph:
             if not pred.startswith(SH):
                 continue
             key = pred[len(SH) :]
-            if key not in VALUE_KEYS | COUNT_KEYS | IGNORED:
+            if key not in SUPPORTED:
                 raise InputError(
                     f"shape {node} uses sh:{key}, which battkg's SHACL engine does not implement",
                     fix="use the SHACL Core components listed in src/battkg/validation/engine.py, "
@@ -165,25 +152,34 @@ class ShapesGraph:
                 )
             if key in LIST_KEYS:
                 shape.params[key] = self._list(objects[0])
-            elif key in VALUE_KEYS | COUNT_KEYS:
+            elif key in VALUE_KEYS | FOCUS_KEYS:
                 shape.params[key] = objects
         values = self._out.get(node, {})
         if SH + "path" in values:
-            path = values[SH + "path"][0]
-            if not isinstance(path, ox.NamedNode):
-                raise InputError(
-                    f"shape {node} has a complex sh:path; only predicate paths are supported"
-                )
-            shape.path = path.value
+            shape.path_expr = compile_path(values[SH + "path"][0], self._values, self._list, node)
+            shape.path = shape.path_expr.text
         shape.properties = [self.shape(p) for p in values.get(SH + "property", [])]
+        for prop in shape.properties:
+            prop.siblings += [
+                q
+                for other in shape.properties
+                if other is not prop
+                for q in other.params.get("qualifiedValueShape", [])
+            ]
         shape.message = _text(values.get(SH + "message"))
         shape.name = _text(values.get(SH + "name"))
         shape.description = _text(values.get(SH + "description"))
         severity = values.get(SH + "severity")
         shape.severity = severity[0].value.rsplit("#", 1)[-1] if severity else "Violation"
         shape.deactivated = _text(values.get(SH + "deactivated")) == "true"
+        shape.flags = _text(values.get(SH + "flags")) or ""
+        for head in values.get(SH + "ignoredProperties", []):
+            shape.ignored |= {t.value for t in self._list(head)}
         shape.target_classes = [o.value for o in values.get(SH + "targetClass", [])]
+        if self._implicit_class(values) and isinstance(node, ox.NamedNode):
+            shape.target_classes.append(node.value)
         shape.target_subjects_of = [o.value for o in values.get(SH + "targetSubjectsOf", [])]
+        shape.target_objects_of = [o.value for o in values.get(SH + "targetObjectsOf", [])]
         shape.target_nodes = list(values.get(SH + "targetNode", []))
         return shape
 
@@ -210,6 +206,8 @@ def validate(data: DataGraph, shapes: ShapesGraph, focus: set[Term] | None = Non
             targets.update(data.instances(cls))
         for pred in shape.target_subjects_of:
             targets.update(data.subjects_of.get(pred, ()))
+        for pred in shape.target_objects_of:
+            targets.update(data.objects(pred))
         if focus is not None:
             targets &= focus
         for node in targets:
@@ -220,15 +218,16 @@ def validate(data: DataGraph, shapes: ShapesGraph, focus: set[Term] | None = Non
 def _check(shape: Shape, focus: Term, data: DataGraph, shapes: ShapesGraph) -> Iterator[Result]:
     if shape.deactivated:
         return
-    if shape.path is None:
+    if shape.path_expr is None:
         values: list[Term] = [focus]
     else:
-        values = data.values(focus, shape.path)
-        yield from _counts(shape, focus, values, data)
+        values = shape.path_expr.values(data, focus)
+    yield from _focus_checks(shape, focus, values, data)
+    yield from _qualified(shape, focus, values, data, shapes)
     for key, params in shape.params.items():
-        if key in COUNT_KEYS:
+        if key in FOCUS_KEYS:
             continue
-        if key == "hasValue" and shape.path is not None:
+        if key == "hasValue":  # a value that must be there: a result names no value
             for param in params:
                 if param not in values:
                     yield _result(shape, focus, None, key, param)
@@ -239,14 +238,17 @@ def _check(shape: Shape, focus: Term, data: DataGraph, shapes: ShapesGraph) -> I
                     yield _result(shape, focus, value, key, params)
                 continue
             for param in params:
-                if not _value_ok(key, param, value, data, shapes):
+                if not _value_ok(key, param, value, shape, data, shapes):
                     yield _result(shape, focus, value, key, param)
     for prop in shape.properties:
         for value in values:
             yield from _check(prop, value, data, shapes)
 
 
-def _counts(shape: Shape, focus: Term, values: list[Term], data: DataGraph) -> Iterator[Result]:
+def _focus_checks(
+    shape: Shape, focus: Term, values: list[Term], data: DataGraph
+) -> Iterator[Result]:
+    """The constraints on all values of a focus node together (counts, comparisons, closed)."""
     p = shape.params
     for n in p.get("minCount", []):
         if len(values) < int(n.value):
@@ -258,11 +260,57 @@ def _counts(shape: Shape, focus: Term, values: list[Term], data: DataGraph) -> I
         langs = [v.language for v in values if isinstance(v, ox.Literal) and v.language]
         for lang in sorted({x for x in langs if langs.count(x) > 1}):
             yield _result(shape, focus, None, "uniqueLang", ox.Literal(lang))
-    for other in p.get("lessThanOrEquals", []):
+    for key, allowed in (("lessThan", (-1,)), ("lessThanOrEquals", (-1, 0))):
+        for other in p.get(key, []):
+            for value in values:
+                for bound in data.values(focus, other.value):
+                    if compare(value, bound) not in allowed:
+                        yield _result(shape, focus, value, key, other)
+    for other in p.get("equals", []):
+        theirs = data.values(focus, other.value)
+        for value in [v for v in values if v not in theirs] + [
+            v for v in theirs if v not in values
+        ]:
+            yield _result(shape, focus, value, "equals", other)
+    for other in p.get("disjoint", []):
+        theirs = data.values(focus, other.value)
         for value in values:
-            for bound in data.values(focus, other.value):
-                if not _compare(value, bound, lambda a, b: a <= b):
-                    yield _result(shape, focus, value, "lessThanOrEquals", other)
+            if value in theirs:
+                yield _result(shape, focus, value, "disjoint", other)
+    if any(v.value == "true" for v in p.get("closed", [])):
+        allowed_predicates = shape.ignored | {
+            prop.path_expr.iri for prop in shape.properties if isinstance(prop.path_expr, Predicate)
+        }
+        for value in values:
+            for pred, objects in data.out.get(value, {}).items():
+                if pred not in allowed_predicates:
+                    for o in objects:
+                        result = _result(shape, value, o, "closed", ox.Literal("true"))
+                        result.path = pred
+                        yield result
+
+
+def _qualified(
+    shape: Shape, focus: Term, values: list[Term], data: DataGraph, shapes: ShapesGraph
+) -> Iterator[Result]:
+    """sh:qualifiedValueShape: how many values conform to it (and to no sibling's, if disjoint)."""
+    p = shape.params
+    disjoint = any(v.value == "true" for v in p.get("qualifiedValueShapesDisjoint", []))
+    others = [shapes.shape(s) for s in shape.siblings] if disjoint else []
+    for q in p.get("qualifiedValueShape", []):
+        qualified = shapes.shape(q)
+        count = sum(
+            1
+            for v in values
+            if _conforms(qualified, v, data, shapes)
+            and not any(_conforms(o, v, data, shapes) for o in others)
+        )
+        for n in p.get("qualifiedMinCount", []):
+            if count < int(n.value):
+                yield _result(shape, focus, None, "qualifiedMinCount", n)
+        for n in p.get("qualifiedMaxCount", []):
+            if count > int(n.value):
+                yield _result(shape, focus, None, "qualifiedMaxCount", n)
 
 
 def _result(
@@ -287,80 +335,32 @@ def _list_ok(
         return value in params
     if key == "languageIn":
         lang = (value.language or "") if isinstance(value, ox.Literal) else ""
-        return any(lang.lower().split("-")[0] == p.value.lower() for p in params)
-    members = [shapes.shape(s) for s in params]
+        return any(lang_matches(lang, p.value) for p in params)
+    conforming = [_conforms(shapes.shape(s), value, data, shapes) for s in params]
     if key == "or":
-        return any(_conforms(s, value, data, shapes) for s in members)
-    return all(_conforms(s, value, data, shapes) for s in members)  # and
+        return any(conforming)
+    if key == "xone":
+        return conforming.count(True) == 1
+    return all(conforming)  # and
 
 
-def _value_ok(key: str, param: Term, value: Term, data: DataGraph, shapes: ShapesGraph) -> bool:
+def _value_ok(
+    key: str, param: Term, value: Term, shape: Shape, data: DataGraph, shapes: ShapesGraph
+) -> bool:
     if key == "class":
         return data.is_instance(value, param.value)
     if key == "datatype":
-        return isinstance(value, ox.Literal) and _well_typed(value, param.value)
+        return isinstance(value, ox.Literal) and well_typed(value, param.value)
     if key == "nodeKind":
-        kind = param.value.rsplit("#", 1)[-1]
-        kinds = {ox.NamedNode: "IRI", ox.BlankNode: "BlankNode", ox.Literal: "Literal"}
-        return kinds[type(value)] in kind
+        return node_kind_ok(value, param.value)
     if key == "pattern":
-        return (
-            not isinstance(value, ox.BlankNode) and re.search(param.value, value.value) is not None
-        )
+        return matches_pattern(value, param.value, shape.flags)
     if key in ("minInclusive", "minExclusive", "maxInclusive", "maxExclusive"):
-        ops = {
-            "minInclusive": lambda a, b: a >= b,
-            "minExclusive": lambda a, b: a > b,
-            "maxInclusive": lambda a, b: a <= b,
-            "maxExclusive": lambda a, b: a < b,
-        }
-        return _compare(value, param, ops[key])
+        return in_range(key, value, param)
     if key in ("minLength", "maxLength"):
-        if isinstance(value, ox.BlankNode):
-            return False
-        size = len(value.value)
-        return size >= int(param.value) if key == "minLength" else size <= int(param.value)
+        return length_ok(key, value, int(param.value))
     if key == "node":
         return _conforms(shapes.shape(param), value, data, shapes)
     if key == "not":
         return not _conforms(shapes.shape(param), value, data, shapes)
-    if key == "hasValue":
-        return value == param
     raise AssertionError(key)
-
-
-def _well_typed(literal: ox.Literal, datatype: str) -> bool:
-    if datatype == RDF + "langString":
-        return bool(literal.language)
-    if literal.datatype.value != datatype:
-        return False
-    pattern = LEXICAL.get(datatype)
-    if pattern is None:
-        return True
-    match = pattern.match(literal.value)
-    if match is None:
-        return False
-    if datatype == XSD + "date":
-        try:
-            date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        except ValueError:
-            return False
-    return True
-
-
-def _number(term: Term) -> Decimal | None:
-    if not isinstance(term, ox.Literal) or term.datatype.value not in NUMERIC:
-        return None
-    if not _well_typed(term, term.datatype.value):
-        return None
-    try:
-        return Decimal(term.value)
-    except InvalidOperation:
-        return None
-
-
-def _compare(value: Term, bound: Term, op: object) -> bool:
-    a, b = _number(value), _number(bound)
-    if a is None or b is None:
-        return False
-    return bool(op(a, b))  # type: ignore[operator]
