@@ -314,3 +314,11 @@ def test_the_page_what_if_form(curated_gaps: KnowledgeGraph) -> None:
     assert ok.status_code == 200 and "nothing is stored" in ok.text
     bad = client.post("/guide/gaps", data={**form, "places": "-4"})
     assert bad.status_code == 422 and "places=-4 is out of range" in bad.text
+
+
+def test_the_page_leaves_the_cached_api_answer_as_it_was(small_client: TestClient) -> None:
+    before = small_client.get("/gaps").json()
+    assert small_client.get("/guide/gaps").status_code == 200
+    after = small_client.get("/gaps").json()
+    assert after == before
+    assert all("method_text" not in row for row in after["rows"])

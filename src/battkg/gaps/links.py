@@ -21,8 +21,9 @@ import pyoxigraph as ox
 
 from ..errors import StoreError
 from ..namespaces import BKG, DCTERMS, XSD
-from ..pathways.engine import find_pathways, model_of
+from ..pathways.engine import model_of
 from ..pathways.filters import Filters
+from ..pathways.search import find_routes
 
 if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
@@ -50,18 +51,27 @@ def compute_links(kg: KnowledgeGraph, roles: list[str] | None = None) -> frozens
     """Every (course, role) pair where the course is a step of a best route to the role
     (of every role, or of the roles given)."""
     model = model_of(kg)
-    countries = sorted(set(model.region_country.values()))
+    codes = {model.region_country.get(r, "") for c in model.courses for r in c.regions} - {""}
+    countries = sorted(kg.iris.thing("region", code) for code in codes)
     places = [Filters(), *(Filters(countries=frozenset({c})) for c in countries)]
-    starts: list[str | None] = [None, *sorted(model.profiles)]
+    # entry profiles that hold the same things start the same routes: search once for them
+    distinct: dict[tuple[object, ...], str] = {}
+    for iri in sorted(model.profiles):
+        p = model.profiles[iri]
+        distinct.setdefault((frozenset(p.qualifications), frozenset(p.skills), p.experience), iri)
+    starts = [model.start(None), *(model.start(model.profiles[i]) for i in distinct.values())]
     pairs: set[tuple[str, str]] = set()
+    courses = model.courses
     for role in sorted(model.roles) if roles is None else roles:
-        for entry in starts:
+        goal = model.roles[role].requirement
+        if goal is None:
+            continue
+        for start in starts:
             for filters in places:
-                answer = find_pathways(
-                    kg, role, entry, k=ROUTES_PER_SEARCH, filters=filters, lang="en"
-                )
-                for route in answer.routes:
-                    pairs.update((step.course.id, role) for step in route.steps)
+                # the engine's own search (find_pathways without the explanations it adds)
+                result = find_routes(model, start, goal, filters, k=ROUTES_PER_SEARCH)
+                for route in result.routes:
+                    pairs.update((courses[i].iri, role) for i in route.courses)
     return frozenset(pairs)
 
 

@@ -3,6 +3,7 @@ method and reason texts in the page's language, and a link to the source of ever
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,7 @@ def _figure(fig: dict[str, Any] | None) -> tuple[int | None, int | None]:
 def page_data(
     kg: KnowledgeGraph, inputs: Inputs, report: dict[str, Any], lang: str, _: Gettext
 ) -> dict[str, Any]:
+    report = copy.deepcopy(report)  # the report is cached and shared with the API: never change it
     label = labeller(kg, lang)
     vocab = kg.iris.thing("vocab", "")
     measure = {m: label(vocab + "measure-" + m) for m in charts.MEASURE_ORDER}

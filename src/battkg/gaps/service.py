@@ -5,7 +5,9 @@ The inputs are read once per data version; each answer is computed from them in 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import threading
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from ..pathways.engine import model_of
@@ -16,6 +18,11 @@ if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
 
 LANGS = ("en", "sv", "fi", "nb")
+#: answers kept per process (by data version, language and filters); bounded so that many
+#: distinct hostile queries cannot grow memory
+CACHED_REPORTS = 64
+_reports: OrderedDict[tuple[int, str, str, object], dict[str, Any]] = OrderedDict()
+_reports_lock = threading.Lock()
 
 
 def inputs_of(kg: KnowledgeGraph) -> Inputs:
@@ -118,4 +125,15 @@ def gap_report(kg: KnowledgeGraph, *, lang: str = "en", **filters: object) -> di
         raise UsageError(f"unknown label language {lang!r}", fix=f"use {', '.join(LANGS)}")
     inputs = inputs_of(kg)
     query = make_query(kg, inputs, **filters)  # type: ignore[arg-type]
-    return analyse(inputs, query, labeller(kg, lang))
+    key = (id(kg), inputs.version, lang, query)
+    with _reports_lock:
+        found = _reports.get(key)
+        if found is not None:
+            _reports.move_to_end(key)
+            return found
+    report = analyse(inputs, query, labeller(kg, lang))
+    with _reports_lock:
+        _reports[key] = report
+        while len(_reports) > CACHED_REPORTS:
+            _reports.popitem(last=False)
+    return report
