@@ -185,8 +185,12 @@ def test_role_and_course_profiles(client: TestClient) -> None:
 
 
 def test_errors_in_a_browser_are_pages_and_json_for_clients(client: TestClient) -> None:
-    text = page(client, "/no/such/page?lang=sv", 404)
-    assert "Hittades inte" in text and "<code>not_found</code>" in text
+    response = client.get("/no/such/page?lang=sv", headers=HTML)
+    text = response.text
+    assert (
+        response.status_code == 404 and "Hittades inte" in text and "<code>not_found</code>" in text
+    )
+    assert f"<code>{response.headers['x-request-id']}</code>" in text
     assert client.get("/no/such/page").json()["error"]["code"] == "not_found"
     text = page(client, "/pathways?role=cell-assembly-operator&entry=x&lang=nb", 404)
     assert "Ikke funnet" in text

@@ -118,6 +118,8 @@ class Planner:
             reasons.append(
                 Markup(_("holds a qualification at EQF %(level)s")) % {"level": f"{level:g}"}
             )
+        elif req.prior_learning and years >= req.min_experience and not years:
+            reasons.append(Markup(_("validation of prior learning")))
         elif req.prior_learning and years >= req.min_experience:
             reasons.append(
                 Markup(_("prior learning can be validated: %(years)s years of experience"))

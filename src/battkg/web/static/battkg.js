@@ -63,8 +63,32 @@
     show();
   }
 
+  // A search box above long pickers: typing hides the options whose text does not match.
+  function searchablePickers() {
+    document.querySelectorAll("select[data-search-label]").forEach(function (select) {
+      var box = document.createElement("input");
+      box.type = "search";
+      box.id = select.id + "-search";
+      box.className = "js-filter";
+      box.setAttribute("autocomplete", "off");
+      var label = document.createElement("label");
+      label.htmlFor = box.id;
+      label.textContent = select.getAttribute("data-search-label");
+      select.parentNode.insertBefore(label, select);
+      select.parentNode.insertBefore(box, select);
+      box.addEventListener("input", function () {
+        var words = box.value.toLocaleLowerCase().trim();
+        Array.prototype.forEach.call(select.options, function (option) {
+          var text = option.text.toLocaleLowerCase();
+          option.hidden = words !== "" && option.value !== "" && text.indexOf(words) === -1;
+        });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     enablePrint(document);
+    searchablePickers();
     liveFilters();
     countryAwarePickers();
   });
