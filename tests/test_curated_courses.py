@@ -344,7 +344,7 @@ def test_at_least_80_courses_and_20_per_country(g: rdflib.Graph) -> None:
     for course in courses:
         for cc in country_of(g, course):
             per_country[cc] = per_country.get(cc, 0) + 1
-    assert len(courses) >= 74, len(courses)  # issue 11 asks for 80; see the courses report
+    assert len(courses) >= 80, len(courses)
     for cc in ("SE", "FI", "NO"):
         assert per_country.get(cc, 0) >= 20, per_country
 
