@@ -53,6 +53,10 @@ role:assembler a bkg:JobRole ; skos:prefLabel "cell assembler"@en ; bkg:inStage 
     bkg:essentialSkill skill:stacking , skill:welding , skill:dry-room ; bkg:entryRequirement req:assembler .
 req:assembler a bkg:EntryRequirement ; bkg:acceptsQualification qual:operator .
 req:open a bkg:EntryRequirement ; bkg:openEntry true .
+role:inspector a bkg:JobRole ; skos:prefLabel "cell inspector"@en ; bkg:inStage stage:cell-assembly ;
+    bkg:entryRequirement req:inspector .
+req:inspector a bkg:EntryRequirement ; bkg:acceptsQualification qual:inspection .
+qual:inspection a bkg:Qualification ; skos:prefLabel "inspection certificate"@en ; bkg:eqfLevel eqf:5 .
 
 course:a a bkg:Course ; skos:prefLabel "operator course A"@en ; bkg:locatedIn region:SE331 ;
     bkg:entryRequirement req:open ; bkg:awardsQualification qual:operator ; bkg:durationWeeks 40.0 ;
@@ -164,7 +168,7 @@ def test_missing_skills_and_overlaps(small_client: TestClient) -> None:
     region = small_client.get("/gaps", params={"region": "SE331"}).json()["regions"][0]
     assert [s["id"] for s in region["missing_skills"]] == [ID + "skill/dry-room"]
     assert region["missing_skills"][0]["roles_needing"] == 1
-    assert region["roles_without_course"] == []
+    assert [r["id"] for r in region["roles_without_course"]] == [ID + "role/inspector"]
     pair = region["overlaps"][0]
     assert {c["id"] for c in pair["courses"]} == {ID + "course/a", ID + "course/b"}
     assert pair["share"] == 1.0
@@ -322,3 +326,19 @@ def test_the_page_leaves_the_cached_api_answer_as_it_was(small_client: TestClien
     after = small_client.get("/gaps").json()
     assert after == before
     assert all("method_text" not in row for row in after["rows"])
+
+
+def test_the_regional_named_queries_agree_with_the_api(
+    small: KnowledgeGraph, small_client: TestClient
+) -> None:
+    """gap-roles-without-course and gap-missing-skills give a researcher what /gaps shows."""
+    for name in ("SE331", "SE"):
+        region = small_client.get("/gaps", params={"region": name}).json()["regions"][0]
+        _, result = small.run_named("gap-roles-without-course", {"region": name})
+        found = {str(r["role"].value) for r in result}
+        assert found == {x["id"] for x in region["roles_without_course"]} == {ID + "role/inspector"}
+    for name in ("SE331", "SE332"):
+        api = small_client.get("/gaps", params={"region": name}).json()["regions"][0]
+        _, result = small.run_named("gap-missing-skills", {"region": name})
+        rows = {str(r["skill"].value): int(r["roles"].value) for r in result}
+        assert rows == {s["id"]: s["roles_needing"] for s in api["missing_skills"]}, name

@@ -33,6 +33,8 @@ EXAMPLES: dict[str, dict[str, str]] = {
     "gap-demand": {"region": "SE", "stage": "cell-manufacturing"},
     "gap-capacity": {"region": "FI", "status": "running"},
     "gap-skills": {"stage": "cell-assembly"},
+    "gap-roles-without-course": {"region": "SE332"},
+    "gap-missing-skills": {"region": "SE332"},
 }
 
 
