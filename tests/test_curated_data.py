@@ -40,6 +40,7 @@ DATA_FILES = [
     "sources.ttl",
     "sources-courses-2026.ttl",
     "sources-quals-2026.ttl",
+    "recognition.ttl",
     "value-chain.ttl",
     "regions.ttl",
     "frameworks.ttl",
@@ -688,6 +689,7 @@ KINDS = {
     "source",
     "employer",
     "site",
+    "procedure",
 }
 
 
