@@ -40,7 +40,6 @@ DATA_FILES = [
     "sources.ttl",
     "sources-courses-2026.ttl",
     "sources-quals-2026.ttl",
-    "recognition.ttl",
     "value-chain.ttl",
     "regions.ttl",
     "frameworks.ttl",
@@ -689,7 +688,6 @@ KINDS = {
     "source",
     "employer",
     "site",
-    "procedure",
 }
 
 
