@@ -53,6 +53,7 @@ DATA_FILES = [
     "entry-profiles.ttl",
     "demand.ttl",
     "sources-demand-2026.ttl",
+    "elm-profile.ttl",
 ]
 
 LANGS = ("en", "sv", "fi", "nb")

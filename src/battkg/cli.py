@@ -178,6 +178,8 @@ def _cell(term: Any) -> str:
 
 @command("export")
 def _export(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
+    if args.profile == "elm":
+        return _export_elm(args, kg)
     from .export import export, export_format
 
     fmt = export_format(args.format)
@@ -187,6 +189,34 @@ def _export(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
     else:
         export(kg, sys.stdout.buffer, fmt, args.graph)
         sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
+def _export_elm(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
+    """The ELM v3 view (queries/elm/); what it leaves out goes to standard error."""
+    from .elm import elm_export
+    from .elm.dcat import dcat_description
+    from .elm.serialize import elm_format, write
+
+    if args.graph:
+        raise UsageError("--graph does not apply to --profile elm", fix="leave out --graph")
+    fmt = elm_format(args.format)
+    export = elm_export(kg)
+    triples = export.triples
+    if args.dcat:
+        triples = dcat_description(export, root=kg.iris.base, version=kg.version(), modified=None)
+    if args.output:
+        with Path(args.output).open("wb") as out:
+            write(triples, out, fmt)
+    else:
+        write(triples, sys.stdout.buffer, fmt)
+        sys.stdout.buffer.flush()
+    print(
+        f"ELM export: {export.count('LearningOpportunity')} learning opportunities, "
+        f"{export.count('Organisation')} organisations, {export.count('Qualification')} "
+        f"qualifications; {len(export.left_out)} items left out (`battkg check` lists them)",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -232,7 +262,18 @@ def _check(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
     for row in rows[: args.max_rows]:
         print(f"    {_cell(row.get('focus'))}  {_cell(row.get('message'))}")
     print(f"\n{len(checks) + 1} checks, {faults} fault(s)")
+    _list_elm_left_out(kg, args.max_rows)
     return EXIT_FINDINGS if faults else EXIT_OK
+
+
+def _list_elm_left_out(kg: KnowledgeGraph, max_rows: int) -> None:
+    """What the ELM export leaves out: not faults, but facts a curator or provider can add."""
+    from .elm.export import left_out
+
+    missing = left_out(kg)
+    print(f"\nELM export: {len(missing)} item(s) left out for want of a fact LOQ requires")
+    for entry in missing[:max_rows]:
+        print(f"    {entry.kind} {_cell(ox.NamedNode(entry.item))}: {'; '.join(entry.missing)}")
 
 
 # -- partner data: validate, load, rollback ----------------------------------
@@ -413,7 +454,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--list", action="store_true", help="list the named queries")
 
-    p = add("export", "Write the whole graph or one named graph as RDF.")
+    p = add("export", "Write the whole graph or one named graph as RDF, or the ELM v3 view.")
+    p.add_argument(
+        "--profile",
+        choices=("battkg", "elm"),
+        default="battkg",
+        help="battkg: the graph as stored; elm: the training offer in ELM v3 (LOQ profile)",
+    )
+    p.add_argument("--dcat", action="store_true", help="with --profile elm: the DCAT description")
     p.add_argument(
         "--format", default="turtle", help="turtle, ntriples, nquads, trig, rdfxml or jsonld"
     )

@@ -31,45 +31,71 @@ def context() -> dict[str, Any]:
     return {"@context": dict(CONTEXT_PREFIXES)}
 
 
-def compact(iri: str) -> str:
+def compact(iri: str, prefixes: dict[str, str] | None = None) -> str:
     """`prefix:local` when a context prefix covers `iri` with a plain local name, else `iri`."""
-    for prefix, namespace in _BY_LENGTH:
+    ordered = _BY_LENGTH if prefixes is None else _by_length(prefixes)
+    for prefix, namespace in ordered:
         if iri.startswith(namespace) and _LOCAL.match(iri[len(namespace) :]):
             return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 
-def _id(term: Any) -> str:
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return compact(term.value)
+def _by_length(prefixes: dict[str, str]) -> list[tuple[str, str]]:
+    return sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
 
 
-def _value(term: Any) -> Any:
-    if isinstance(term, ox.NamedNode | ox.BlankNode):
-        return {"@id": _id(term)}
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return {"@value": term.value, "@language": term.language}
-        if term.datatype.value == XSD + "string":
-            return term.value
-        return {"@value": term.value, "@type": compact(term.datatype.value)}
-    raise TypeError(f"cannot write {term!r} in JSON-LD 1.1")
+class _Writer:
+    """Node objects for statements grouped by subject, compacted with one set of prefixes."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = prefixes
+
+    def id(self, term: Any) -> str:
+        if isinstance(term, ox.BlankNode):
+            return f"_:{term.value}"
+        return compact(term.value, self.prefixes)
+
+    def value(self, term: Any) -> Any:
+        if isinstance(term, ox.NamedNode | ox.BlankNode):
+            return {"@id": self.id(term)}
+        if isinstance(term, ox.Literal):
+            if term.language:
+                return {"@value": term.value, "@language": term.language}
+            if term.datatype.value == XSD + "string":
+                return term.value
+            return {"@value": term.value, "@type": compact(term.datatype.value, self.prefixes)}
+        raise TypeError(f"cannot write {term!r} in JSON-LD 1.1")
+
+    def node(self, subject: Any, statements: Iterable[ox.Quad | ox.Triple]) -> dict[str, Any]:
+        node: dict[str, Any] = {"@id": self.id(subject)}
+        for s in statements:
+            if s.predicate.value == RDF + "type" and isinstance(s.object, ox.NamedNode):
+                node.setdefault("@type", []).append(compact(s.object.value, self.prefixes))
+            else:
+                node.setdefault(compact(s.predicate.value, self.prefixes), []).append(
+                    self.value(s.object)
+                )
+        return node
+
+    def nodes(self, statements: Iterable[ox.Quad | ox.Triple]) -> Iterator[dict[str, Any]]:
+        for subject, group in groupby(statements, key=lambda s: s.subject):
+            yield self.node(subject, group)
 
 
-def _node(subject: Any, statements: Iterable[ox.Quad | ox.Triple]) -> dict[str, Any]:
-    node: dict[str, Any] = {"@id": _id(subject)}
-    for s in statements:
-        if s.predicate.value == RDF + "type" and isinstance(s.object, ox.NamedNode):
-            node.setdefault("@type", []).append(compact(s.object.value))
-        else:
-            node.setdefault(compact(s.predicate.value), []).append(_value(s.object))
-    return node
+_DEFAULT = _Writer(CONTEXT_PREFIXES)
+_id = _DEFAULT.id
+_nodes = _DEFAULT.nodes
 
 
-def _nodes(statements: Iterable[ox.Quad | ox.Triple]) -> Iterator[dict[str, Any]]:
-    for subject, group in groupby(statements, key=lambda s: s.subject):
-        yield _node(subject, group)
+def write_graph(triples: Iterable[ox.Triple], out: IO[bytes], prefixes: dict[str, str]) -> None:
+    """Write sorted `triples` as one JSON-LD document compacted with (and embedding) `prefixes`."""
+    writer = _Writer(prefixes)
+    out.write(b'{"@context":' + json.dumps(prefixes).encode() + b',"@graph":[')
+    first = True
+    for node in writer.nodes(triples):
+        out.write((b"" if first else b",\n") + json.dumps(node, ensure_ascii=False).encode())
+        first = False
+    out.write(b"]}\n")
 
 
 def write(quads: Iterable[ox.Quad], out: IO[bytes], *, dataset: bool = True) -> None:

@@ -38,6 +38,11 @@ SETTINGS: tuple[SettingInfo, ...] = (
         "../shared/esco if it exists",
         "Directory holding the official ESCO CSV zips; empty to build without ESCO.",
     ),
+    SettingInfo(
+        "BATTKG_ELM_DIR",
+        "../shared/elm if it exists",
+        "Directory holding the official ELM LOQ shapes; ELM partner files are checked against them.",
+    ),
     SettingInfo("BATTKG_BASE_IRI", DEFAULT_BASE_IRI, "Base of battkg's instance and graph IRIs."),
     SettingInfo("BATTKG_TOKEN", "(unset: writes refused)", "Bearer token that write calls need."),
     SettingInfo(
@@ -125,11 +130,18 @@ def _default_esco_dir(home: Path) -> Path | None:
     return candidate if candidate.is_dir() else None
 
 
+def _default_elm_dir(home: Path) -> Path | None:
+    candidate = home.parent / "shared" / "elm"
+    return candidate if candidate.is_dir() else None
+
+
 @dataclass(frozen=True)
 class Settings:
     store: Path
     home: Path = PROJECT_ROOT
     esco_dir: Path | None = None
+    #: the official ELM LOQ shapes, for ELM partner files (None: ELM files are refused)
+    elm_dir: Path | None = None
     base_iri: str = DEFAULT_BASE_IRI
     token: str | None = None
     query_timeout: float = 10.0
@@ -174,6 +186,10 @@ class Settings:
             esco_dir: Path | None = Path(env["BATTKG_ESCO_DIR"]) if env["BATTKG_ESCO_DIR"] else None
         else:
             esco_dir = _default_esco_dir(home)
+        if "BATTKG_ELM_DIR" in env:
+            elm_dir: Path | None = Path(env["BATTKG_ELM_DIR"]) if env["BATTKG_ELM_DIR"] else None
+        else:
+            elm_dir = _default_elm_dir(home)
         base = (env.get("BATTKG_BASE_IRI") or DEFAULT_BASE_IRI).rstrip("/")
         if not base.startswith(("http://", "https://")):
             raise UsageError(
@@ -190,6 +206,7 @@ class Settings:
             store=store,
             home=home,
             esco_dir=esco_dir,
+            elm_dir=elm_dir,
             base_iri=base,
             token=env.get("BATTKG_TOKEN") or None,
             query_timeout=_positive_float(env, "BATTKG_QUERY_TIMEOUT", 10.0),

@@ -12,6 +12,7 @@ import time
 
 import pyoxigraph as ox
 
+from ..elm.ingest import convert_elm_files
 from ..ingest import PartnerFile
 from ..kg import KnowledgeGraph
 from ..namespaces import RDF
@@ -46,7 +47,9 @@ def validate_files(
     """
     started = time.perf_counter()
     seconds: dict[str, float] = {}
-    faults = [f for pf in files for f in pf.faults]
+    # ELM files: checked against LOQ, then read into battkg's model in place (battkg.elm.ingest).
+    elm_faults = convert_elm_files(kg, files)
+    faults = [f for pf in files for f in pf.faults] + elm_faults
     summaries = [
         FileSummary(f.name, f.format, f.sha256, f.size, len(f.quads), f.readable) for f in files
     ]

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from .. import __version__
 from ..kg import KnowledgeGraph
 from ..settings import Settings
-from . import contract, errors, health, linked, offload, pages, queries, sparql
+from . import contract, elm, errors, health, linked, offload, pages, queries, sparql
 from . import datasets as datasets_api
 from . import gaps as gaps_api
 from . import pathways as pathways_api
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
         (sparql.router, ()),
         (queries.router, ()),
         (linked.router, ()),
+        (elm.router, ()),
         *((router, ()) for router in pages.routers()),
     ):
         app.include_router(contract.document_routes(router, *extra))
