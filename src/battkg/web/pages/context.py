@@ -57,6 +57,12 @@ def number(value: float | int | None, lang: str, digits: int = 1) -> str:
     """A number in the locale's format (decimal comma, grouping), trailing zeros dropped."""
     if value is None:
         return ""
+    return _number(float(value), lang, digits)
+
+
+@lru_cache(maxsize=4096)
+def _number(value: float, lang: str, digits: int) -> str:
+    """Babel parses the pattern and the locale on every call: the answers are kept instead."""
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
     return str(format_decimal(value, format=pattern, locale=lang))
 
