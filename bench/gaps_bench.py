@@ -87,7 +87,7 @@ def server(store: Path) -> Iterator[str]:
 
 
 def measure(store: Path, requests: int, label: str) -> None:
-    with server(store) as base, httpx.Client(base_url=base, timeout=120.0) as client:
+    with server(store) as base, httpx.Client(base_url=base, timeout=900.0) as client:
         t = time.perf_counter()
         first = client.get("/gaps")
         cold = time.perf_counter() - t

@@ -1,8 +1,8 @@
 """Which courses lead to which roles: the pathway engine's routes, written per data version.
 
 A course *leads to* a role when it is a step of one of the engine's best routes to that role
-from some entry profile, searched once without a place filter and once within each country
-(so that every country's own courses are found, not only the nation-wide best). The links are
+from no holdings or from some entry profile, searched within each country (so that every
+country's own courses are found, not only the best ones anywhere). The links are
 written into their own named graph (`<base>/graph/derived/course-role-links`) as
 `course bkg:leadsToRole role`, with the data version they were computed from, so that the
 named queries (queries/gap-*.rq) read them like any other triple. They are recomputed when
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 #: routes per (role, entry profile, place filter); a course on any of them leads to the role
 ROUTES_PER_SEARCH = 3
+#: the exact search's node limit per search (the engine's default is for one person's answer;
+#: thousands of searches per data version need less: a truncated search still gives routes)
+MAX_NODES = 500
 LEADS_TO = BKG + "leadsToRole"
 _lock = threading.Lock()
 _memory: weakref.WeakKeyDictionary[KnowledgeGraph, Links] = weakref.WeakKeyDictionary()
@@ -53,7 +56,9 @@ def compute_links(kg: KnowledgeGraph, roles: list[str] | None = None) -> frozens
     model = model_of(kg)
     codes = {model.region_country.get(r, "") for c in model.courses for r in c.regions} - {""}
     countries = sorted(kg.iris.thing("region", code) for code in codes)
-    places = [Filters(), *(Filters(countries=frozenset({c})) for c in countries)]
+    # within each country (online offers pass every country filter); a route across a border
+    # is not searched for: its courses are found by their own country's searches
+    places = [Filters(countries=frozenset({c})) for c in countries] or [Filters()]
     # entry profiles that hold the same things start the same routes: search once for them
     distinct: dict[tuple[object, ...], str] = {}
     for iri in sorted(model.profiles):
@@ -69,7 +74,9 @@ def compute_links(kg: KnowledgeGraph, roles: list[str] | None = None) -> frozens
         for start in starts:
             for filters in places:
                 # the engine's own search (find_pathways without the explanations it adds)
-                result = find_routes(model, start, goal, filters, k=ROUTES_PER_SEARCH)
+                result = find_routes(
+                    model, start, goal, filters, k=ROUTES_PER_SEARCH, max_nodes=MAX_NODES
+                )
                 for route in result.routes:
                     pairs.update((courses[i].iri, role) for i in route.courses)
     return frozenset(pairs)
