@@ -21,6 +21,27 @@ def make_settings(store: Path, *, esco: bool = False, **overrides: object) -> Se
     return Settings.from_env(env, **overrides)
 
 
+def _var_state() -> dict[str, tuple[int, int]]:
+    var = PROJECT_ROOT / "var"
+    if not var.is_dir():
+        return {}
+    return {
+        str(p.relative_to(var)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in var.rglob("*")
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _never_the_users_store() -> Iterator[None]:
+    """Tests use temporary stores only: the repository's var/ must be as it was (issue 14, item 15)."""
+    before = _var_state()
+    yield
+    after = _var_state()
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert not changed, f"the tests wrote into {PROJECT_ROOT / 'var'}: {changed[:10]}"
+
+
 @pytest.fixture(scope="session")
 def curated_kg(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
     """ontology/ + data/, no ESCO: built once per run. Read-only for tests."""

@@ -27,14 +27,27 @@ pytestmark = pytest.mark.slow
 TOKEN = {"Authorization": "Bearer test-token"}
 
 
-def _replica(server: Server, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+def shared_home(folder: Path) -> Path:
+    """A BATTKG_HOME for the replicas: the project's sources, and a var/ of its own.
+
+    A replica keeps its local files (dataset version archives) in BATTKG_HOME/var/store;
+    with the source tree as home they would land in the developer's own store (issue 14,
+    item 15). The replicas share this home, as docs/remote.md asks of a deployment.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("ontology", "data", "queries", "shapes"):
+        (folder / name).symlink_to(PROJECT_ROOT / name, target_is_directory=True)
+    return folder
+
+
+def _replica(server: Server, folder: Path, home: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
         **os.environ,
         "BATTKG_STORE": server.store,
         "BATTKG_ESCO_DIR": "",
         "BATTKG_TOKEN": "test-token",
-        "BATTKG_HOME": str(PROJECT_ROOT),
+        "BATTKG_HOME": str(home),
     }
     folder.mkdir(parents=True, exist_ok=True)
     log = (folder / "replica.log").open("wb")
@@ -59,7 +72,10 @@ def replicas(
     oxigraph_server: Server, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, str]]:
     KnowledgeGraph(remote_settings(oxigraph_server, tmp_path_factory.mktemp("builder"))).build()
-    started = [_replica(oxigraph_server, tmp_path_factory.mktemp(f"replica{i}")) for i in (1, 2)]
+    home = shared_home(tmp_path_factory.mktemp("home"))
+    started = [
+        _replica(oxigraph_server, tmp_path_factory.mktemp(f"replica{i}"), home) for i in (1, 2)
+    ]
     yield started[0][1], started[1][1]
     for process, _ in started:
         process.terminate()

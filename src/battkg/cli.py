@@ -79,6 +79,10 @@ def _serve(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
             fix="run `battkg build` first (or `battkg load FILE`), or give --store DIR",
         )
     kg.reader()
+    from .datasets.recovery import recover
+
+    for left in recover(kg):  # what a killed build or load left behind
+        _progress(f"removed {left}, left by an interrupted write")
     _progress(f"serving {kg.settings.store} on http://{args.host}:{args.port}")
     from .logs import configure
     from .web.security import H11_MAX_EVENT_BYTES

@@ -32,6 +32,8 @@ T = TypeVar("T")
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["battkg.isolation", "battkg.datasets", "battkg.validation"])
 _TURNS: dict[int, threading.BoundedSemaphore] = {}
+#: what a load may use beyond BATTKG_UPLOAD_MEMORY: the store writer's buffers (about 200 MB)
+LOAD_HEADROOM = 1024 * 1024 * 1024
 _TURNS_LOCK = threading.Lock()
 
 
@@ -87,8 +89,14 @@ def _child(conn: Connection, memory: int, job: Callable[..., Any], args: tuple[A
     conn.close()
 
 
-def run_isolated(job: Callable[..., T], args: tuple[Any, ...], limits: UploadLimits) -> T:
-    """`job(*args)` in a child process under `limits`; its BattkgError is raised here."""
+def run_isolated(
+    job: Callable[..., T], args: tuple[Any, ...], limits: UploadLimits, *, load: bool = False
+) -> T:
+    """`job(*args)` in a child process under `limits`; its BattkgError is raised here.
+
+    A load (`load=True`) also writes a store generation, whose writer buffers need
+    `LOAD_HEADROOM` more than the validation (loads need the write token).
+    """
     turn = _turn(limits.workers)
     if not turn.acquire(timeout=limits.seconds):
         raise UploadBusyError(
@@ -97,14 +105,15 @@ def run_isolated(job: Callable[..., T], args: tuple[Any, ...], limits: UploadLim
             details={"retry_after_seconds": 60},
         )
     try:
-        return _run(job, args, limits)
+        memory = limits.memory_bytes + (LOAD_HEADROOM if load else 0)
+        return _run(job, args, limits, memory)
     finally:
         turn.release()
 
 
-def _run(job: Callable[..., T], args: tuple[Any, ...], limits: UploadLimits) -> T:
+def _run(job: Callable[..., T], args: tuple[Any, ...], limits: UploadLimits, memory: int) -> T:
     receive, send = _CONTEXT.Pipe(duplex=False)
-    process = _CONTEXT.Process(target=_child, args=(send, limits.memory_bytes, job, args))
+    process = _CONTEXT.Process(target=_child, args=(send, memory, job, args))
     process.start()
     send.close()
     try:
@@ -127,9 +136,9 @@ def _run(job: Callable[..., T], args: tuple[Any, ...], limits: UploadLimits) -> 
         return value  # type: ignore[no-any-return]
     if status == "memory":
         raise InputTooLargeError(
-            f"validating the upload needed more memory than the limit of {size_text(limits.memory_bytes)}",
+            f"validating the upload needed more memory than the limit of {size_text(memory)}",
             fix="split the data into smaller files or datasets and send them one at a time",
-            details={"limit_bytes": limits.memory_bytes},
+            details={"limit_bytes": memory},
         )
     if status == "error":
         raise value

@@ -158,6 +158,7 @@ class GenerationalStore:
         self._ensure_root()
         with self._exclusive():
             previous = self.current_generation()
+            self._prune(keep=previous)  # what a killed writer left behind
             name = self._next_name(previous)
             target = self._gens / name
             try:
@@ -194,13 +195,29 @@ class GenerationalStore:
             ) from exc
 
     @contextlib.contextmanager
-    def _exclusive(self) -> Iterator[None]:
+    def _exclusive(self, *, wait: bool = True) -> Iterator[bool]:
+        """Hold the directory's writer lock; with wait=False, yield False if another holds it."""
         with (self.root / "lock").open("a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
             try:
-                yield
+                fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def clean_orphans(self) -> list[str]:
+        """Remove the generations a killed build or load left unpublished (on start-up).
+
+        Skipped while a writer holds the lock (its generation is not an orphan);
+        every writer also does this first. Returns the names removed.
+        """
+        if not self._gens.is_dir():
+            return []
+        with self._exclusive(wait=False) as mine:
+            return self._prune(keep=self.current_generation()) if mine else []
 
     def _next_name(self, previous: str | None) -> str:
         numbers = [
@@ -226,13 +243,16 @@ class GenerationalStore:
         except FileNotFoundError:
             return []
 
-    def _prune(self, keep: str) -> None:
+    def _prune(self, keep: str | None) -> list[str]:
         """Under the lock: drop unpublished leftovers and all but the newest few published generations.
 
         Readers in other processes may still be on a recent previous generation,
         so the newest few stay on disk.
         """
-        recent = set(self.published()[-KEEP_GENERATIONS:]) | {keep}
+        recent = set(self.published()[-KEEP_GENERATIONS:]) | ({keep} if keep else set())
+        removed = []
         for path in self._gens.glob("gen-*"):
             if path.name not in recent:
                 shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
+        return sorted(removed)

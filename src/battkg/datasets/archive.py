@@ -65,13 +65,20 @@ def unarchive(kg: KnowledgeGraph, name: str, version: int) -> list[ox.Quad]:
 
 
 @contextlib.contextmanager
-def dataset_lock(kg: KnowledgeGraph) -> Iterator[None]:
-    """One dataset write at a time (the store's writer lock then serialises it with builds)."""
+def dataset_lock(kg: KnowledgeGraph, *, wait: bool = True) -> Iterator[bool]:
+    """One dataset write at a time (the store's writer lock then serialises it with builds).
+
+    With wait=False it yields False at once when another process holds the lock.
+    """
     root = kg.settings.store / "datasets"
     root.mkdir(parents=True, exist_ok=True)
     with (root / "lock").open("a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)

@@ -38,6 +38,7 @@ from ..namespaces import RDF
 from ..validation import ValidationReport, validate_files
 from .archive import archive, dataset_lock, folder, read_manifest, unarchive, write_atomic
 from .meta import graph_owners, meta_rows, owned_graphs, write_meta
+from .recovery import clean_archives
 
 log = logger(__name__)
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -187,6 +188,7 @@ def load(
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     with dataset_lock(kg):
+        clean_archives(kg)  # what a killed load left
         store = kg.reader() if kg.store.exists() else None
         owners = graph_owners(kg, store) if store is not None else {}
         report = validate_for(kg, files, name, engine=engine, allow_foreign=allow_foreign)
@@ -273,6 +275,7 @@ def rollback(
     """Serve an earlier version of dataset `name` again (by default the one before the current)."""
     check_name(name)
     with dataset_lock(kg):
+        clean_archives(kg)
         current = get_dataset(kg, name)
         numbers = [v.version for v in current.versions]
         if version is None:
@@ -309,7 +312,9 @@ def list_datasets(kg: KnowledgeGraph) -> list[Dataset]:
     names = {p.name for p in folder.iterdir() if p.is_dir()} if folder.is_dir() else set()
     rows = meta_rows(kg, kg.reader()) if kg.store.exists() else []
     names |= {r["name"] for r in rows}
-    return [_dataset(kg, n, rows) for n in sorted(names)]
+    found = [_dataset(kg, n, rows) for n in sorted(names)]
+    # a folder a killed load left, with no committed version, is no dataset
+    return [d for d in found if d.current is not None or d.versions]
 
 
 def get_dataset(kg: KnowledgeGraph, name: str) -> Dataset:

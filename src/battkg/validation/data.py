@@ -20,12 +20,21 @@ class DataGraph:
         self.out: dict[Term, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
         self.types: dict[Term, set[str]] = defaultdict(set)
         self.subjects_of: dict[str, set[Term]] = defaultdict(set)
-        for s, p, o in triples:
-            values = self.out[s][p.value]
+        # one object per distinct term and predicate: a file repeats its IRIs on every row,
+        # and each access to a pyoxigraph quad's term makes a new Python object
+        terms: dict[Term, Term] = {}
+        names: dict[ox.NamedNode, str] = {}
+        for s_, p, o_ in triples:
+            s = terms.setdefault(s_, s_)
+            o = terms.setdefault(o_, o_)
+            path = names.get(p)
+            if path is None:
+                path = names[p] = p.value
+            values = self.out[s][path]
             if o not in values:
                 values.append(o)
-            self.subjects_of[p.value].add(s)
-            if p.value == TYPE and isinstance(o, ox.NamedNode):
+            self.subjects_of[path].add(s)
+            if path == TYPE and isinstance(o, ox.NamedNode):
                 self.types[s].add(o.value)
         self.context_types: dict[Term, set[str]] = {}
         self.superclasses: dict[str, set[str]] = {}

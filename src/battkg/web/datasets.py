@@ -7,6 +7,7 @@ is stored then). Writes need `Authorization: Bearer <BATTKG_TOKEN>`.
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -75,7 +76,7 @@ async def put_dataset(
     result, details = await in_lane(
         request,
         "ingest",
-        run_isolated,
+        functools.partial(run_isolated, load=True),
         load_job,
         (kg.settings, uploads, kind, name, graph, publisher, limits.max_bytes),
         limits,
