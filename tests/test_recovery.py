@@ -7,6 +7,7 @@ committed version (a phantom in GET /datasets).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -91,11 +92,19 @@ def test_the_next_start_removes_the_debris(kg: KnowledgeGraph) -> None:
 
 def _kill_when_writing(kg: KnowledgeGraph, args: list[str]) -> None:
     """Start `battkg ARGS`, kill -9 it as soon as its new generation appears."""
-    before = gens(kg)
+
+    def folders() -> set[tuple[str, int]]:  # by inode: a writer may reuse an orphan's name
+        found = set()
+        for p in (kg.settings.store / "gens").iterdir():
+            with contextlib.suppress(FileNotFoundError):
+                found.add((p.name, p.stat().st_ino))
+        return found
+
+    before = folders()
     env = {**os.environ, "BATTKG_STORE": str(kg.settings.store), "BATTKG_ESCO_DIR": ""}
     proc = subprocess.Popen([sys.executable, "-m", "battkg.cli", *args], env=env)
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and proc.poll() is None and gens(kg) <= before:
+    while time.monotonic() < deadline and proc.poll() is None and folders() <= before:
         time.sleep(0.02)
     assert proc.poll() is None, "the write finished before it could be killed"
     proc.send_signal(signal.SIGKILL)

@@ -78,12 +78,12 @@ SETTINGS: tuple[SettingInfo, ...] = (
     SettingInfo("BATTKG_SPARQL_BATCH", "50000", "Most triples sent to the server in one request."),
     SettingInfo(
         "BATTKG_MAX_UPLOAD_BYTES",
-        "16777216 (16 MiB)",
+        "12582912 (12 MiB)",
         "Largest upload accepted over HTTP, all files of one request together (413 above).",
     ),
     SettingInfo("BATTKG_MAX_UPLOAD_FILES", "20", "Most files in one upload request (413 above)."),
     SettingInfo(
-        "BATTKG_MAX_UPLOAD_ROWS", "100000", "Most CSV rows in one upload request (413 above)."
+        "BATTKG_MAX_UPLOAD_ROWS", "40000", "Most CSV rows in one upload request (413 above)."
     ),
     SettingInfo(
         "BATTKG_UPLOAD_MEMORY",
