@@ -26,7 +26,7 @@ from .inference import dataset_graphs, reason_base, reason_datasets
 from .ingest.source import parse_file
 from .logs import event, logger
 from .namespaces import BKG, DCTERMS, PROV, RDF, VOID, XSD, Iris
-from .reasoning import ReasoningReport
+from .reasoning import ReasoningReport, SchemaCache
 from .settings import Settings
 from .store import GenerationalStore
 
@@ -144,6 +144,7 @@ def build(
     force: bool = False,
     reasoner: str = "reasonable",
     progress: Progress = lambda _msg: None,
+    schemas: SchemaCache | None = None,
 ) -> BuildReport:
     iris = Iris(settings.base_iri)
     seconds: dict[str, float] = {}
@@ -194,7 +195,7 @@ def build(
         report = reason_base(w, iris, engine=reasoner)
         if dataset_graphs(w, iris):
             progress("reasoning over partner datasets")
-            reason_datasets(w, iris)
+            reason_datasets(w, iris, schemas=schemas)
         seconds["reasoning"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()

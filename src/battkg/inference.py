@@ -13,7 +13,13 @@ import pyoxigraph as ox
 
 from .logs import event, logger
 from .namespaces import BKG, Iris
-from .reasoning import ReasoningReport, incremental_blockers, infer, infer_increment
+from .reasoning import (
+    ReasoningReport,
+    SchemaCache,
+    incremental_blockers,
+    infer,
+    infer_increment,
+)
 
 log = logger(__name__)
 
@@ -45,7 +51,10 @@ def reason_base(store: ox.Store, iris: Iris, engine: str = "reasonable") -> Reas
 
 
 def reason_datasets(
-    store: ox.Store, iris: Iris, partner: list[ox.NamedNode] | None = None
+    store: ox.Store,
+    iris: Iris,
+    partner: list[ox.NamedNode] | None = None,
+    schemas: SchemaCache | None = None,
 ) -> ReasoningReport:
     partner = dataset_graphs(store, iris) if partner is None else partner
     schema, local, bulk = _layout(store, iris, partner)
@@ -57,4 +66,4 @@ def reason_datasets(
         inferred = ox.NamedNode(iris.inferred_graph)
         return infer(store, [*local, *partner], bulk, target, engine="owlrl",
                      schema_graphs=schema, known_graphs=[inferred])  # fmt: skip
-    return infer_increment(store, schema, base, partner, target)
+    return infer_increment(store, schema, base, partner, target, schemas)

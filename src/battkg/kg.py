@@ -16,6 +16,7 @@ from .build import BuildReport, Progress, build, graph_sizes
 from .errors import QueryError, StoreError, readable_syntax_error
 from .namespaces import BKG, PREFIXES, Iris
 from .queries import NamedQuery, QueryRegistry
+from .reasoning import SchemaCache
 from .remote import open_store
 from .settings import Settings
 from .store import GenerationalStore
@@ -30,8 +31,12 @@ class KnowledgeGraph:
         self.iris = Iris(settings.base_iri)
         self.store: GenerationalStore = open_store(settings)
         self.queries = QueryRegistry(settings.queries_dir)
-        self._derived: dict[str, tuple[str, Any]] = {}
-        self._derived_lock = threading.Lock()
+        #: name -> (key, value): one value per name, for the key it was computed for
+        self._memo: dict[str, tuple[object, Any]] = {}
+        self._memo_locks: dict[str, threading.Lock] = {}
+        self._memo_lock = threading.Lock()
+        #: the compiled ontology schema, reused by every dataset load (reasoning.SchemaCache)
+        self.schemas = SchemaCache()
 
     # -- building ------------------------------------------------------------
 
@@ -44,6 +49,7 @@ class KnowledgeGraph:
             force=force,
             reasoner=reasoner,
             progress=progress or (lambda _m: None),
+            schemas=self.schemas,
         )
 
     # -- reading -------------------------------------------------------------
@@ -111,15 +117,25 @@ class KnowledgeGraph:
     def derived(self, key: str, factory: Callable[[], T]) -> T:
         """A value computed from the store, cached until the store's generation changes."""
         self.reader()
-        generation = self.store.generation or ""
-        with self._derived_lock:
-            cached = self._derived.get(key)
-            if cached is not None and cached[0] == generation:
+        return self.memo(f"derived:{key}", self.store.generation or "", factory)
+
+    def memo(self, name: str, key: object, factory: Callable[[], T]) -> T:
+        """The value `name` for `key`, computed by `factory` once, even when many threads ask at
+        once (the others wait for it); a new key replaces the value kept for the old one."""
+        with self._memo_lock:
+            cached = self._memo.get(name)
+            if cached is not None and cached[0] == key:
                 return cached[1]  # type: ignore[no-any-return]
-        value = factory()
-        with self._derived_lock:
-            self._derived[key] = (generation, value)
-        return value
+            lock = self._memo_locks.setdefault(name, threading.Lock())
+        with lock:
+            with self._memo_lock:
+                cached = self._memo.get(name)
+            if cached is not None and cached[0] == key:
+                return cached[1]  # type: ignore[no-any-return]
+            value = factory()
+            with self._memo_lock:
+                self._memo[name] = (key, value)
+            return value
 
     def graph_sizes(self) -> dict[str, int]:
         return self.derived("graph_sizes", lambda: graph_sizes(self.reader()))

@@ -33,6 +33,7 @@ tests/test_reasoning.py checks that the inferred graph equals owlrl's closure.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -327,6 +328,7 @@ def infer_increment(
     base_graphs: Iterable[ox.NamedNode],
     partner_graphs: Iterable[ox.NamedNode],
     target: ox.NamedNode,
+    schemas: SchemaCache | None = None,
 ) -> ReasoningReport:
     """Replace `target` with what partner graphs add to the entailments of the base graphs.
 
@@ -340,7 +342,7 @@ def infer_increment(
     seconds: dict[str, float] = {}
     schema_graphs, base_graphs = list(schema_graphs), list(base_graphs)
     partner_graphs = list(partner_graphs)
-    schema = _schema_of(store, schema_graphs)
+    schema = (schemas or SchemaCache()).schema_of(store, schema_graphs)
     seconds["schema"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -398,21 +400,26 @@ def incremental_blockers(store: ox.Store, schema_graphs: Iterable[ox.NamedNode])
     return sorted(iri.rsplit("#", 1)[-1] for iri in found)
 
 
-_SCHEMAS: dict[str, Schema] = {}
+class SchemaCache:
+    """The compiled schema of the ontology graphs, kept for the last ontology content seen.
 
-
-def _schema_of(store: ox.Store, schema_graphs: list[ox.NamedNode]) -> Schema:
-    """The compiled schema of the ontology graphs, computed once per distinct ontology content.
-
-    Every load needs it and the ontology rarely changes; owlrl takes a second or two.
+    Every load needs it and the ontology rarely changes; owlrl takes a second or two. A
+    KnowledgeGraph owns one (kg.schemas); two loads at once compile it once.
     """
-    quads = [q for g in schema_graphs for q in store.quads_for_pattern(None, None, None, g)]
-    key = hashlib.sha256(
-        "\n".join(sorted(f"{q.subject} {q.predicate} {q.object}" for q in quads)).encode()
-    ).hexdigest()
-    if key not in _SCHEMAS:
-        _SCHEMAS[key] = compile_schema(full_closure(triples_to_graph(quads), "owlrl"))
-    return _SCHEMAS[key]
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: tuple[str, Schema] | None = None
+
+    def schema_of(self, store: ox.Store, schema_graphs: list[ox.NamedNode]) -> Schema:
+        quads = [q for g in schema_graphs for q in store.quads_for_pattern(None, None, None, g)]
+        key = hashlib.sha256(
+            "\n".join(sorted(f"{q.subject} {q.predicate} {q.object}" for q in quads)).encode()
+        ).hexdigest()
+        with self._lock:
+            if self._kept is None or self._kept[0] != key:
+                self._kept = (key, compile_schema(full_closure(triples_to_graph(quads), "owlrl")))
+            return self._kept[1]
 
 
 def _merge(*parts: dict[Term, set[Fact]]) -> dict[Term, set[Fact]]:

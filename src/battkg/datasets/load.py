@@ -260,7 +260,8 @@ def _replace(
         # re-derived, into a graph of its own (docs/decisions/0023-reasoning-after-load.md).
         partner = {r["g"] for r in meta_rows(kg, w)} | set(version.graphs)
         present = {g.value for g in w.named_graphs() if isinstance(g, ox.NamedNode)}
-        reason_datasets(w, iris, [ox.NamedNode(g) for g in sorted(partner & present)])
+        graphs = [ox.NamedNode(g) for g in sorted(partner & present)]
+        reason_datasets(w, iris, graphs, schemas=kg.schemas)
         seconds["reasoning"] = time.perf_counter() - t0
         write_meta(kg, w, name, version)
     return kg.store.current_generation()

@@ -21,7 +21,6 @@ import subprocess
 import sys
 import threading
 import time
-import weakref
 from multiprocessing.connection import Connection
 
 from battkg.errors import BattkgError, QueryError, QueryTimeout, StoreError
@@ -174,11 +173,6 @@ class QueryExecutor:
 #: the pool of ad-hoc queries (/sparql) and the pool of named queries (/queries, the CLI)
 SPARQL_POOL, NAMED_POOL = "sparql", "named"
 
-_EXECUTORS: weakref.WeakKeyDictionary[KnowledgeGraph, dict[str, QueryExecutor]] = (
-    weakref.WeakKeyDictionary()
-)
-_EXECUTORS_LOCK = threading.Lock()
-
 
 def default_workers() -> int:
     """BATTKG_QUERY_WORKERS, or the number of CPUs (at least 2, at most 8)."""
@@ -202,14 +196,13 @@ def executor_for(kg: KnowledgeGraph, pool: str = SPARQL_POOL) -> QueryExecutor:
     Ad-hoc and named queries have a pool each, so that runaway ad-hoc queries that
     fill theirs leave the named queries (and what is built on them) available.
     """
-    with _EXECUTORS_LOCK:
-        pools = _EXECUTORS.setdefault(kg, {})
-        executor = pools.get(pool)
-        if executor is None:
-            size = named_workers() if pool == NAMED_POOL else default_workers()
-            executor = pools[pool] = QueryExecutor(size)
-            atexit.register(executor.close)
+
+    def start() -> QueryExecutor:
+        executor = QueryExecutor(named_workers() if pool == NAMED_POOL else default_workers())
+        atexit.register(executor.close)
         return executor
+
+    return kg.memo(f"sparql:executor:{pool}", None, start)  # kept by kg, started once
 
 
 def generation_path(kg: KnowledgeGraph) -> str:

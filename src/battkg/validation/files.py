@@ -55,7 +55,7 @@ def validate_files(
     ]
     readable = [f for f in files if f.readable]
     _references, notices = reference_descriptions(readable)
-    shapes = load_shapes(kg.settings.shapes_dir, kg.iris)
+    shapes = load_shapes(kg)
     store, store_notices = context_store(kg)
     notices += store_notices
     data = DataGraph((q.subject, q.predicate, q.object) for f in readable for q in f.quads)  # type: ignore[misc]
