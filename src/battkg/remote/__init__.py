@@ -29,14 +29,13 @@ def is_remote(store: object) -> bool:
     return isinstance(store, RemoteGenerationalStore)
 
 
-def reader_for_query(kg: KnowledgeGraph, query: str) -> ox.Store:
-    """The reader to run `query` on: on a remote store, battkg's own named queries may use the
-    server's union default graph, any other text (from /sparql) gets the exact dataset."""
+def reader_for(kg: KnowledgeGraph, *, trusted: bool) -> ox.Store:
+    """The reader to run a query on. On a remote store, `trusted` text (battkg's own named
+    queries, chosen by the code, never by the client) may use the server's union default graph;
+    any other text (from /sparql) gets the exact dataset of battkg's graphs."""
     from .generations import RemoteGenerationalStore
 
     store = kg.store
-    if isinstance(store, RemoteGenerationalStore):
-        if any(query == named.text for named in kg.queries.all()):
-            return store.reader()
+    if isinstance(store, RemoteGenerationalStore) and not trusted:
         return store.exact_reader()
     return store.reader()

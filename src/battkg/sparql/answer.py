@@ -36,12 +36,16 @@ def answer(
     substitutions: dict[ox.Variable, Any] | None = None,
     base_iri: str | None = None,
     pool: str = executor.SPARQL_POOL,
+    *,
+    trusted: bool = False,
 ) -> Answer:
     """Run the request's query on the served generation, in the format the client prefers.
 
     Relative IRIs in the query resolve against `base_iri` (the endpoint's URL). `pool`
     names the worker pool: ad-hoc queries and named queries have one each, so that
-    runaway ad-hoc queries cannot take the named queries down with them.
+    runaway ad-hoc queries cannot take the named queries down with them. `trusted`: the
+    query is battkg's own text (a named query), so a remote store may answer it over its
+    union default graph; a client's query always gets the exact dataset.
     """
     result_type = choose(accept, list(RESULT_TYPES))
     graph_type = choose(accept, list(GRAPH_TYPES))
@@ -67,4 +71,4 @@ def answer(
         base_iri=base_iri,
         query_dataset=request.query_dataset,
     )
-    return executor.run(kg, job, pool)
+    return executor.run(kg, job, pool, trusted=trusted)

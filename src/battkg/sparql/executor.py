@@ -26,7 +26,7 @@ from multiprocessing.connection import Connection
 from battkg.errors import BattkgError, QueryError, QueryTimeout, StoreError
 from battkg.kg import KnowledgeGraph
 from battkg.logs import event, logger
-from battkg.remote import is_remote, reader_for_query
+from battkg.remote import is_remote, reader_for
 from battkg.sparql.negotiation import NotAcceptableError
 from battkg.sparql.worker import Answer, Job, ResultTooLargeError, run_job
 
@@ -216,8 +216,10 @@ def generation_path(kg: KnowledgeGraph) -> str:
     return kg.store.generation_address(generation)
 
 
-def run(kg: KnowledgeGraph, job: Job, pool: str = SPARQL_POOL) -> Answer:
-    """Run `job` on the generation `kg` serves, in `pool`, within kg.settings.query_timeout."""
+def run(kg: KnowledgeGraph, job: Job, pool: str = SPARQL_POOL, *, trusted: bool = False) -> Answer:
+    """Run `job` on the generation `kg` serves, in `pool`, within kg.settings.query_timeout.
+
+    `trusted`: the query text is battkg's own (a named query), not a client's."""
     if is_remote(kg.store):  # the SPARQL server runs it; the HTTP client enforces the limit
-        return run_job(job, {job.store_path: reader_for_query(kg, job.query)})
+        return run_job(job, {job.store_path: reader_for(kg, trusted=trusted)})
     return executor_for(kg, pool).run(job, kg.settings.query_timeout)
