@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from battkg.kg import KnowledgeGraph
-from battkg.namespaces import BKG, SKOS
+from battkg.namespaces import BKG, SKOS, shorten
 
 ESCO_DATA = "http://data.europa.eu/esco/"
 MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
@@ -105,10 +105,7 @@ def curie_map(kg: KnowledgeGraph) -> dict[str, str]:
 
 
 def _curie(iri: str, prefixes: dict[str, str]) -> str:
-    for prefix, namespace in prefixes.items():
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
+    return shorten(iri, prefixes)
 
 
 def _cell(text: str) -> str:

@@ -6,7 +6,6 @@ Exit codes: 0 ok, 1 findings (faults, violations, no route), 2 usage or error.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import sys
@@ -21,7 +20,7 @@ from . import __version__
 from .errors import BattkgError, UsageError
 from .kg import KnowledgeGraph
 from .settings import SETTINGS, Settings
-from .sparql.results import write_solutions
+from .sparql.results import write_boolean, write_graph, write_solutions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 Handler = Callable[[argparse.Namespace, KnowledgeGraph], int]
@@ -135,29 +134,21 @@ def _query(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
 
 
 def write_result(result: Any, fmt: str, out: Any) -> None:
+    """json and csv by the SPARQL endpoint's own writers (sparql/results.py); table for people."""
     if isinstance(result, ox.QueryBoolean):
-        print(
-            json.dumps({"head": {}, "boolean": bool(result)})
-            if fmt == "json"
-            else str(bool(result)).lower(),
-            file=out,
-        )
+        if fmt == "json":
+            out.write(write_boolean(fmt, bool(result)).decode() + "\n")
+        else:
+            print(str(bool(result)).lower(), file=out)
         return
     if isinstance(result, ox.QueryTriples):
-        buffer = io.BytesIO()
-        ox.serialize(
-            result, buffer, ox.RdfFormat.N_TRIPLES if fmt == "csv" else ox.RdfFormat.TURTLE
-        )
-        out.write(buffer.getvalue().decode())
+        out.write(write_graph(list(result), "ntriples" if fmt == "csv" else "turtle").decode())
         return
-    if fmt == "json":
-        buffer = io.BytesIO()
-        result.serialize(buffer, ox.QueryResultsFormat.JSON)
-        out.write(buffer.getvalue().decode() + "\n")
-        return
-    if fmt == "csv":  # the endpoint's writer: formula-like cells neutralised for spreadsheets
+    if fmt in ("json", "csv"):  # csv: formula-like cells neutralised for spreadsheets
         names = [v.value for v in result.variables]
-        out.write(write_solutions("csv", names, [tuple(row) for row in result]).decode())
+        out.write(write_solutions(fmt, names, [tuple(row) for row in result]).decode())
+        if fmt == "json":
+            out.write("\n")
         return
     names = [v.value for v in result.variables]
     rows = [[_cell(row[n]) for n in names] for row in result]

@@ -79,6 +79,33 @@ def readable_syntax_error(message: str) -> str:
     return folded if len(folded) <= 300 else folded[:297] + "..."
 
 
+def from_query_failure(exc: Exception) -> BattkgError:
+    """The one mapping of what pyoxigraph raises for a query to battkg's errors.
+
+    SyntaxError: not SPARQL (with the line and column, from the exception or from Oxigraph's
+    "error at L:C:" message); RuntimeError/ValueError: cannot be run; OSError: the store.
+    """
+    if isinstance(exc, SyntaxError):
+        details: dict[str, Any] = {}
+        head = (exc.msg or "").split(":", 3)
+        if exc.lineno:
+            details["line"] = exc.lineno
+            if exc.offset:
+                details["column"] = exc.offset
+        elif len(head) >= 3 and head[0].startswith("error at ") and head[1].isdigit():
+            line = head[0].removeprefix("error at ")
+            if line.isdigit():
+                details = {"line": int(line), "column": int(head[1])}
+        return QueryError(
+            f"the query is not valid SPARQL: {readable_syntax_error(exc.msg or str(exc))}",
+            fix="correct the query at the position given" if details else "correct the query text",
+            details=details,
+        )
+    if isinstance(exc, OSError):
+        return StoreError(f"the store failed while answering: {exc}")
+    return QueryError(f"the query cannot be run: {exc}", fix="check the query and its parameters")
+
+
 class QueryTimeout(BattkgError):
     code = "query_timeout"
     status = 503

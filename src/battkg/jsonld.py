@@ -10,20 +10,17 @@ readable JSON that any JSON-LD processor expands back to the same RDF.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from typing import IO, Any
 
 import pyoxigraph as ox
 
-from battkg.namespaces import PREFIXES, RDF, XSD
+from battkg.namespaces import PREFIXES, RDF, XSD, shorten
 
 FOAF = "http://xmlns.com/foaf/0.1/"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 CONTEXT_PREFIXES: dict[str, str] = {**PREFIXES, "foaf": FOAF, "sd": SD}
-_LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
-_BY_LENGTH = sorted(CONTEXT_PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 
 def context() -> dict[str, Any]:
@@ -33,15 +30,7 @@ def context() -> dict[str, Any]:
 
 def compact(iri: str, prefixes: dict[str, str] | None = None) -> str:
     """`prefix:local` when a context prefix covers `iri` with a plain local name, else `iri`."""
-    ordered = _BY_LENGTH if prefixes is None else _by_length(prefixes)
-    for prefix, namespace in ordered:
-        if iri.startswith(namespace) and _LOCAL.match(iri[len(namespace) :]):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
-
-
-def _by_length(prefixes: dict[str, str]) -> list[tuple[str, str]]:
-    return sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+    return shorten(iri, CONTEXT_PREFIXES if prefixes is None else prefixes)
 
 
 class _Writer:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from .build import BuildReport, Progress, build, graph_sizes
-from .errors import QueryError, StoreError, readable_syntax_error
+from .errors import QueryError, StoreError, from_query_failure
 from .namespaces import BKG, PREFIXES, Iris
 from .queries import NamedQuery, QueryRegistry
 from .reasoning import SchemaCache
@@ -76,18 +76,8 @@ class KnowledgeGraph:
                 substitutions=substitutions,
                 prefixes=None,
             )
-        except SyntaxError as exc:
-            raise QueryError(
-                f"the query is not valid SPARQL: {readable_syntax_error(exc.msg)}",
-                fix="correct the query text",
-                details=_position(exc),
-            ) from exc
-        except RuntimeError as exc:
-            raise QueryError(
-                f"the query cannot be run: {exc}", fix="check the query and its parameters"
-            ) from exc
-        except OSError as exc:
-            raise StoreError(f"the store failed while answering: {exc}") from exc
+        except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
+            raise from_query_failure(exc) from exc
 
     def select(self, sparql: str, **bindings: Any) -> list[dict[str, Any]]:
         """Rows of a SELECT as dicts of pyoxigraph terms (unbound variables left out)."""
@@ -146,15 +136,6 @@ class KnowledgeGraph:
         except StoreError:
             return False
         return True
-
-
-def _position(exc: SyntaxError) -> dict[str, Any]:
-    details: dict[str, Any] = {}
-    if exc.lineno:
-        details["line"] = exc.lineno
-    if exc.offset:
-        details["column"] = exc.offset
-    return details
 
 
 def _with_prefixes(sparql: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 BKG = "https://w3id.org/battkg/ontology#"
@@ -93,3 +94,18 @@ class Iris:
 
 
 _REBASED = (DEFAULT_BASE + "/id/", DEFAULT_BASE + "/graph/")
+
+
+_PLAIN_LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+
+def shorten(iri: str, prefixes: dict[str, str] | None = None) -> str:
+    """The one IRI shortener: `prefix:local` for the longest namespace of `prefixes` (default
+    PREFIXES) that covers `iri` with a plain local name; else the IRI itself."""
+    best = ""
+    chosen = ""
+    for prefix, namespace in (PREFIXES if prefixes is None else prefixes).items():
+        local = iri[len(namespace) :]
+        if len(namespace) > len(best) and iri.startswith(namespace) and _PLAIN_LOCAL.match(local):
+            best, chosen = namespace, prefix
+    return f"{chosen}:{iri[len(best) :]}" if best else iri

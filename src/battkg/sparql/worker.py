@@ -8,7 +8,6 @@ the negotiated format, so the service only copies bytes.
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from dataclasses import dataclass, field
 from itertools import islice
@@ -17,7 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from battkg.errors import BattkgError, QueryError, StoreError, readable_syntax_error
+from battkg.errors import BattkgError, QueryError, StoreError, from_query_failure
 from battkg.sparql import results
 from battkg.sparql.negotiation import NotAcceptableError
 
@@ -81,18 +80,8 @@ def run_job(job: Job, stores: dict[str, ox.Store]) -> Answer:
             base_iri=job.base_iri,
         )
         return _write(result, job)
-    except SyntaxError as exc:
-        raise QueryError(
-            f"the query is not valid SPARQL: {readable_syntax_error(exc.msg)}",
-            fix="correct the query at the position given",
-            details=_position(exc.msg),
-        ) from None
-    except (RuntimeError, ValueError) as exc:
-        raise QueryError(
-            f"the query cannot be run: {exc}", fix="check the query and its parameters"
-        ) from None
-    except OSError as exc:
-        raise QueryError(f"the query failed while running: {exc}") from None
+    except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
+        raise from_query_failure(exc) from None
 
 
 def _write(result: Any, job: Job) -> Answer:
@@ -128,15 +117,6 @@ def _check_size(n: int, limit: int, unit: str) -> None:
             fix="add LIMIT and OFFSET to page through the results, or narrow the query",
             details={"limit": limit},
         )
-
-
-def _position(message: str) -> dict[str, Any]:
-    """Line and column from Oxigraph's `error at L:C: ...` message."""
-    head = message.split(":", 3)
-    if len(head) >= 3 and head[0].startswith("error at ") and head[1].isdigit():
-        with contextlib.suppress(ValueError):
-            return {"line": int(head[0].removeprefix("error at ")), "column": int(head[1])}
-    return {}
 
 
 def serve(inbox: Connection, outbox: Connection) -> None:  # pragma: no cover - child process

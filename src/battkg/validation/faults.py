@@ -7,7 +7,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..ingest import Fault, PartnerFile
-from ..namespaces import OWL, PREFIXES, RDF, RDFS, SH, Iris
+from ..namespaces import OWL, PREFIXES, RDF, RDFS, SH, Iris, shorten
 from .engine import DataGraph, Result, ShapesGraph, Term
 from .text import fault_text, shown
 
@@ -142,8 +142,8 @@ def fault_order(f: Fault) -> tuple[Any, ...]:
     return (loc.file, loc.row or 0, loc.line or 0, loc.column or "", f.path or "")
 
 
+_WORDING_PREFIXES = {**PREFIXES, "shape": "https://w3id.org/battkg/shapes/", "sh": SH}
+
+
 def short_iri(iri: str) -> str:
-    for prefix, ns in {**PREFIXES, "shape": "https://w3id.org/battkg/shapes/", "sh": SH}.items():
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
+    return shorten(iri, _WORDING_PREFIXES)
