@@ -210,6 +210,7 @@ def test_curated_export_with_esco_conforms_and_accounts_for_every_offer(
         )
     }
     assert open_offers, "the curated data has running or planned offers"
+    assert exported, "at least the curated offers with complete facts are exported"
     assert open_offers == exported | (open_offers & listed), "each offer is exported or listed"
     assert not exported & listed
 
