@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
         (queries.router, ()),
         (linked.router, ()),
         (elm.router, ()),
-        *((router, ()) for router in pages.routers()),
+        *((router, (404,)) for router in pages.routers()),  # pages name things that may not exist
     ):
         app.include_router(contract.document_routes(router, *extra))
     pages.install(app)

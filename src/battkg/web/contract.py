@@ -1,7 +1,8 @@
 """The error statuses of every route, written into its OpenAPI responses as the error envelope.
 
 What can be inferred from a route is: every route may fail unexpectedly (500);
-a route with parameters or a body answers 422 for bad ones; a route with a
+a route with parameters or a body answers 422 for bad ones (and 400 for a body
+that cannot be parsed); a route with a
 path parameter answers 404 for an unknown name; a route on the store answers
 503 when the store is unavailable; a write route answers 401 and 403. What a
 route adds (400, 406, 413, 415...) it declares with `responses=errors.responses(...)`.
@@ -33,6 +34,10 @@ def _has_parameters(dependant: Dependant) -> bool:
     return any(_has_parameters(sub) for sub in dependant.dependencies)
 
 
+def _has_body(dependant: Dependant) -> bool:
+    return bool(dependant.body_params) or any(_has_body(sub) for sub in dependant.dependencies)
+
+
 def error_statuses(route: APIRoute) -> set[int]:
     calls = _calls(route.dependant)
     statuses = {500}
@@ -40,6 +45,8 @@ def error_statuses(route: APIRoute) -> set[int]:
         statuses.add(422)
     if route.dependant.path_params:
         statuses.add(404)
+    if _has_body(route.dependant):  # a body that cannot be parsed (FastAPI's own 400)
+        statuses.add(400)
     if get_kg in calls:
         statuses.add(503)
     if require_token in calls:

@@ -23,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from ..errors import BattkgError
 from ..logs import event, logger
@@ -57,6 +58,7 @@ STATUSES: dict[int, str] = {
     404: "nothing by that name (code not_found)",
     406: "nothing the Accept header allows can be given (code not_acceptable)",
     413: "the request or a file in it is over the size limit (code too_large)",
+    414: "the URL is over 64 KiB; send long queries with POST (code uri_too_long)",
     415: "the body's media type cannot be read (code unsupported_media_type)",
     422: "a parameter or the data is wrong (codes invalid_parameter, validation_failed)",
     500: "an unexpected error in battkg (code internal_error); report it with the request id",
@@ -125,6 +127,16 @@ def error_response(
     return response
 
 
+def allowed_methods(request: Request) -> str:
+    """The methods of every route on the request's path (a path may have one route per method)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
 def install(app: FastAPI) -> None:
     """Turn every error into the contract: domain errors, bad parameters, HTTP errors, crashes."""
 
@@ -159,13 +171,15 @@ def install(app: FastAPI) -> None:
                 "check the path (names may not contain slashes or dots); /docs lists every endpoint",
             )
         if exc.status_code == 405:
-            return error_response(
+            response = error_response(
                 request,
                 405,
                 "method_not_allowed",
                 f"{request.method} is not allowed on {request.url.path}",
                 "/docs lists the methods each endpoint takes",
             )
+            response.headers["Allow"] = allowed_methods(request)
+            return response
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return error_response(request, exc.status_code, code, str(exc.detail))
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import io
 import queue
+import re
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Annotated, Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -18,13 +19,14 @@ from markupsafe import Markup, escape
 
 from battkg import alignment, jsonld
 from battkg.errors import NotFoundError
-from battkg.export import FORMATS, ExportFormat, export, export_format
+from battkg.export import ALIASES, FORMATS, ExportFormat, export, export_format
 from battkg.kg import KnowledgeGraph
 from battkg.linked import describe
 from battkg.sparql.negotiation import GRAPH_TYPES, prefers_html, require
 from battkg.sparql.void import dataset_iri, describe_dataset
 from battkg.web.deps import KGDep
 from battkg.web.errors import responses
+from battkg.web.media import RDF, export_types, ok
 from battkg.web.pages.context import page_language, render
 from battkg.web.pages.things import grouped
 from battkg.web.public import public_root
@@ -35,6 +37,19 @@ CONTEXT_FILE = Path(__file__).parent / "static" / "context.jsonld"
 ALTERNATES = [("text/turtle", "turtle"), ("application/n-triples", "ntriples"),
               ("application/rdf+xml", "rdfxml"), ("application/ld+json", "jsonld")]  # fmt: skip
 _FORMAT_TYPES = {name: media for media, name in ALTERNATES}
+
+
+def _format_pattern(names: set[str]) -> str:
+    """A pattern of the format names (and their aliases) that give one of `names`."""
+    words = sorted(names | {a for a, target in ALIASES.items() if target in names})
+    return "^(" + "|".join(re.escape(w) for w in words) + ")$"
+
+
+GraphFormat = Annotated[
+    str | None,
+    Query(description="turtle, ntriples, rdfxml or jsonld (instead of Accept)",
+          pattern=_format_pattern(set(_FORMAT_TYPES))),
+]  # fmt: skip
 
 
 def _root(request: Request) -> str:
@@ -51,18 +66,28 @@ def _accept(request: Request, fmt: str | None) -> str | None:
 @router.get(
     "/.well-known/void",
     summary="VoID and DCAT description of the dataset",
-    responses=responses(406),
+    responses={**ok(*RDF), **responses(406)},
 )
-def void(request: Request, kg: KGDep, format: str | None = None) -> Response:
+def void(request: Request, kg: KGDep, format: GraphFormat = None) -> Response:
     return rdf_response(describe_dataset(kg, _root(request)), _accept(request, format), "VoID")
 
 
-@router.get("/context.jsonld", summary="The JSON-LD context of battkg's JSON-LD")
+@router.get(
+    "/context.jsonld",
+    summary="The JSON-LD context of battkg's JSON-LD",
+    response_class=Response,
+    responses=ok("jsonld"),
+)
 def context() -> Response:
     return Response(CONTEXT_FILE.read_bytes(), media_type="application/ld+json")
 
 
-@router.get("/export/sssom", summary="The ESCO alignment as an SSSOM mapping set (TSV)")
+@router.get(
+    "/export/sssom",
+    summary="The ESCO alignment as an SSSOM mapping set (TSV)",
+    response_class=Response,
+    responses=ok("tsv"),
+)
 def sssom(request: Request, kg: KGDep) -> Response:
     text = alignment.sssom_tsv(kg, f"{_root(request)}/export/sssom")
     return Response(text, media_type="text/tab-separated-values; charset=utf-8")
@@ -71,9 +96,9 @@ def sssom(request: Request, kg: KGDep) -> Response:
 @router.get(
     "/export/skos",
     summary="The ESCO alignment as SKOS mapping triples",
-    responses=responses(406),
+    responses={**ok(*RDF), **responses(406)},
 )
-def skos(request: Request, kg: KGDep, format: str | None = None) -> Response:
+def skos(request: Request, kg: KGDep, format: GraphFormat = None) -> Response:
     return rdf_response(alignment.skos_triples(kg), _accept(request, format), "the alignment")
 
 
@@ -81,12 +106,16 @@ def skos(request: Request, kg: KGDep, format: str | None = None) -> Response:
     "/export",
     summary="The whole graph, or one named graph, streamed",
     response_class=Response,
-    responses=responses(404, 406),
+    responses={**ok(*export_types()), **responses(404, 406)},
 )
 def export_graph(
     request: Request,
     kg: KGDep,
-    format: str | None = Query(None, description="turtle, ntriples, nquads, trig, rdfxml, jsonld"),
+    format: str | None = Query(
+        None,
+        description="turtle, ntriples, nquads, trig, rdfxml, jsonld",
+        pattern=_format_pattern(set(FORMATS)),
+    ),
     graph: str | None = Query(None, description="one named graph (default: all)"),
 ) -> Response:
     if format:
@@ -170,9 +199,9 @@ def _stream(write: Callable[[IO[bytes]], None]) -> Iterator[bytes]:
     "/id/{path:path}",
     summary="Dereference a battkg IRI: HTML or RDF",
     response_class=Response,
-    responses=responses(406),
+    responses={**ok(*RDF, "html"), **responses(406)},
 )
-def thing(path: str, request: Request, kg: KGDep, format: str | None = None) -> Response:
+def thing(path: str, request: Request, kg: KGDep, format: GraphFormat = None) -> Response:
     iri = f"{kg.iris.id}{path}"
     try:
         ox.NamedNode(iri)

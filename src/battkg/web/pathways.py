@@ -35,10 +35,15 @@ Mode = Literal["on-site", "online", "blended"]
 Kind = Literal["role", "entry-profile", "course"]
 
 RoleParam = Annotated[
-    str, Query(description="The role: IRI, short id (cell-assembly-operator) or label.")
+    str,
+    Query(min_length=1, description="The role: IRI, short id (cell-assembly-operator) or label."),
 ]
 EntryParam = Annotated[
-    str, Query(description="The entry profile: IRI, short id (compulsory-school-only) or label.")
+    str,
+    Query(
+        min_length=1,
+        description="The entry profile: IRI, short id (compulsory-school-only) or label.",
+    ),
 ]
 RankParam = Annotated[
     Rank, Query(description="Order routes by total weeks, number of courses, or fees (EUR).")

@@ -15,6 +15,7 @@ from battkg.sparql.negotiation import CONTENT_TYPES, RESULT_TYPES, prefers_html
 from battkg.sparql.protocol import SparqlRequest
 from battkg.web.deps import KGDep
 from battkg.web.errors import responses
+from battkg.web.media import RESULTS, ok
 from battkg.web.offload import in_lane
 from battkg.web.sparql import render_page
 
@@ -49,7 +50,7 @@ def list_queries(kg: KGDep) -> list[NamedQueryPublic]:
     "/queries/{name}",
     summary="Run a named query; parameters in the query string, results by content negotiation",
     response_class=Response,
-    responses=responses(400, 406),
+    responses={**ok(*RESULTS, "html"), **responses(400, 406)},
 )
 async def run_query(name: str, request: Request, kg: KGDep) -> Response:
     return await in_lane(request, "named", _run, name, request, kg)

@@ -20,10 +20,29 @@ from battkg.web.body import read_body
 from battkg.web.deps import KGDep
 from battkg.web.errors import responses
 from battkg.web.fairness import per_client
+from battkg.web.media import RDF, RESULTS, ok
 from battkg.web.offload import in_lane
 from battkg.web.public import public_root
 
 router = APIRouter(tags=["sparql"])
+#: the body of POST /sparql, as the SPARQL 1.1 Protocol has it
+QUERY_BODY = {
+    "required": True,
+    "content": {
+        "application/sparql-query": {"schema": {"type": "string", "minLength": 1}},
+        "application/x-www-form-urlencoded": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "query": {"type": "string", "minLength": 1},
+                    "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                },
+                "required": ["query"],
+            }
+        },
+    },
+}
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=True,
@@ -111,7 +130,7 @@ def _post(request: Request, kg: KnowledgeGraph, body: bytes) -> Response:
     "/sparql",
     summary="SPARQL 1.1 query (GET), or the service description / query page without a query",
     response_class=Response,
-    responses=responses(400, 403, 406, 413, 422),
+    responses={**ok(*RESULTS, *RDF, "html"), **responses(400, 403, 406, 413, 414, 422)},
 )
 async def sparql_get(request: Request, kg: KGDep) -> Response:
     async with per_client(request):
@@ -122,7 +141,8 @@ async def sparql_get(request: Request, kg: KGDep) -> Response:
     "/sparql",
     summary="SPARQL 1.1 query (POST form-encoded or application/sparql-query)",
     response_class=Response,
-    responses=responses(400, 403, 406, 413, 415, 422),
+    responses={**ok(*RESULTS, *RDF, "html"), **responses(400, 403, 406, 413, 415, 422)},
+    openapi_extra={"requestBody": QUERY_BODY},
 )
 async def sparql_post(request: Request, kg: KGDep) -> Response:
     body = await read_body(request, 3 * MAX_QUERY_BYTES, too_large)

@@ -21,6 +21,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from ..errors import InputError
 from ..ingest import InputTooLargeError, too_large
+from ..ingest.templates import TEMPLATES
 from ..isolation import Upload, run_isolated
 from ..kg import KnowledgeGraph
 from ..limits import UploadLimits, upload_limits
@@ -40,18 +41,24 @@ UPLOAD_STATUSES = (400, 413, 422, 503)
 FilenameQuery = Annotated[
     str | None,
     Query(
-        description="the file's name, for the report (and its format when the media type is generic)"
+        description="the file's name, for the report (and its format when the media type is generic)",
+        min_length=1,
+        max_length=255,
     ),
 ]
 KindQuery = Annotated[
     str | None,
-    Query(description="CSV template: courses, providers, roles or demand (default: guessed)"),
+    Query(
+        description="CSV template: courses, providers, roles or demand (default: guessed)",
+        pattern="^(" + "|".join(sorted(TEMPLATES)) + ")$",
+    ),
 ]
 DatasetQuery = Annotated[
     str | None,
     Query(
         description="validate as the next version of this dataset: checked against the store "
-        "without the version it would replace"
+        "without the version it would replace",
+        pattern=r"^[a-z0-9][a-z0-9-]{0,62}$",
     ),
 ]
 
