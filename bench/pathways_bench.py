@@ -38,7 +38,11 @@ SHAPES = {1000: (60, 300), 5000: (300, 1500), 20000: (1200, 6000), 50000: (3000,
 FILTER_SETS: dict[str, dict[str, object]] = {
     "no filters": {},
     "SE + sv": {"countries": ["SE"], "languages": ["sv"]},
+    "person": {"situation": "unemployed"},
 }
+#: the richer start of the "person" runs: a home region (its country's routes first, its
+#: presets in the matrix), a further qualification held, and the situation
+HOMES = ["SE000", "FI001", "NO002"]
 
 
 def rss_mb() -> float:
@@ -123,29 +127,57 @@ def run_size(courses: int, queries: int, matrices: int, http: bool) -> None:
         role_ids, profile_ids = sorted(model.roles), sorted(model.profiles)
         pairs = [(rng.choice(role_ids), rng.choice(profile_ids)) for _ in range(queries)]
         matrix_roles = [rng.choice(role_ids) for _ in range(matrices)]
+        quals = sorted(model.qualification_level)
+        people = [
+            {
+                "home": rng.choice(HOMES),
+                "holds": [model.items[rng.choice(quals)]],
+                "situation": "unemployed",
+            }
+            for _ in range(queries)
+        ]
         for name, spec in FILTER_SETS.items():
             filters = make_filters(kg, **spec)  # type: ignore[arg-type]
+            person = name == "person"
+            starts = people if person else [{}] * len(pairs)
             cold = [
                 timed(lambda p=p, f=filters: find_pathways(kg, role_ids[0], p, k=1, filters=f))
                 for p in profile_ids
             ]
             single = [
-                timed(lambda r=r, p=p, f=filters: find_pathways(kg, r, p, k=3, filters=f))
-                for r, p in pairs
+                timed(lambda r=r, p=p, f=filters, s=s: find_pathways(kg, r, p, k=3, filters=f, **s))
+                for (r, p), s in zip(pairs, starts, strict=True)
             ]
-            answers = [find_pathways(kg, r, p, k=3, filters=filters) for r, p in pairs]
+            answers = [
+                find_pathways(kg, r, p, k=3, filters=filters, **s)
+                for (r, p), s in zip(pairs, starts, strict=True)
+            ]
             found = sum(a.found for a in answers)
             incomplete = sum(not a.complete for a in answers)
             matrix = [
-                timed(lambda r=r, f=filters: pathway_matrix(kg, r, filters=f)) for r in matrix_roles
+                timed(
+                    lambda r=r, f=filters, h=HOMES[i % 3] if person else None: pathway_matrix(
+                        kg,
+                        r,
+                        filters=f,
+                        home=h,
+                        situation="unemployed" if h else None,
+                    )
+                )
+                for i, r in enumerate(matrix_roles)
             ]
             print(f"[{name}] first query per profile (closure)  {stats(cold)}")
             print(
                 f"[{name}] single query, k=3, in process      {stats(single)}   "
                 f"found {found}/{len(pairs)}, not proven best {incomplete}"
             )
-            print(f"[{name}] matrix ({len(profile_ids)} profiles), in process  {stats(matrix)}")
-            if http:
+            rows = len(
+                pathway_matrix(
+                    kg, matrix_roles[0], filters=filters, home=HOMES[0] if person else None
+                ).rows
+            )
+            print(f"[{name}] matrix ({rows} rows), in process  {stats(matrix)}")
+            if http and not person:
                 with (
                     server(kg.settings.store) as url,
                     httpx.Client(base_url=url, timeout=120) as client,

@@ -5,7 +5,14 @@ regions; qualifications per country, EQF level and field; long programmes that a
 a qualification one level up and need the level below (or a named qualification);
 short modules that teach a few skills and need a level, a skill or two, or nothing;
 roles that need a level and one or two skills (some accept prior learning); ten entry
-profiles from compulsory school to master. Deterministic for a seed.
+profiles from compulsory school to master, country-neutral and one per country.
+
+The model of decision 0050: every course has an offer status (mostly running, some planned,
+ended or of unknown status) and an audience (mostly anyone), per-fact confidence marks on
+its duration and fee (some durations and fees unknown); qualifications certify three skills
+of their field and level and say their country; one step in a hundred is a validation of
+prior learning (a RecognitionProcedure) that awards a qualification to experienced people.
+Deterministic for a seed.
 
     python bench/pathways_gen.py --courses 50000 --roles 3000 --skills 15000 -o /tmp/g.nt
 """
@@ -65,15 +72,6 @@ def generate(courses: int, roles: int, skills: int, seed: int = 7) -> Iterator[s
     def qual(cc: str, level: int, field: int) -> str:
         return f"{B}qualification/{cc.lower()}-l{level}-f{field}"
 
-    for cc in COUNTRIES:
-        for level in range(2, 9):
-            for field in range(FIELDS):
-                q = qual(cc, level, field)
-                yield _t(q, A, _iri(ONT + "Qualification"))
-                yield _t(q, ONT + "eqfLevel", _iri(f"{EQF}{level}"))
-                yield _t(
-                    q, SKOS + "prefLabel", _lit(f"{cc} level {level} field {field}", lang="en")
-                )
     # skills: skill i is in field i % FIELDS at tier 2 + (i // FIELDS) % 6
     skill_iris = [f"{B}skill/s{i}" for i in range(skills)]
     by_field_tier: dict[tuple[int, int], list[str]] = {}
@@ -86,13 +84,32 @@ def generate(courses: int, roles: int, skills: int, seed: int = 7) -> Iterator[s
         pool = by_field_tier.get((field, max(2, min(7, tier))), skill_iris)
         return rng.sample(pool, min(n, len(pool)))
 
+    for cc in COUNTRIES:
+        for level in range(2, 9):
+            for field in range(FIELDS):
+                q = qual(cc, level, field)
+                yield _t(q, A, _iri(ONT + "Qualification"))
+                yield _t(q, ONT + "eqfLevel", _iri(f"{EQF}{level}"))
+                yield _t(q, ONT + "qualificationCountry", _iri(f"{B}region/{cc}"))
+                yield _t(
+                    q, SKOS + "prefLabel", _lit(f"{cc} level {level} field {field}", lang="en")
+                )
+                for s in some_skills(field, level, 3):
+                    yield _t(q, ONT + "certifiesSkill", _iri(s))
+
     for i in range(courses):
         c, req = f"{B}course/c{i}", f"{B}requirement/c{i}"
         cc = rng.choice(list(COUNTRIES))
         field = rng.randrange(FIELDS)
         programme = rng.random() < 0.25
-        tier = rng.randint(3, 8) if programme else rng.randint(2, 7)
-        yield _t(c, A, _iri(ONT + "Course"))
+        validation = not programme and rng.random() < 0.01
+        tier = rng.randint(3, 8) if programme or validation else rng.randint(2, 7)
+        if validation:
+            yield _t(c, A, _iri(ONT + "RecognitionProcedure"))
+            yield _t(c, ONT + "procedureKind", _iri(f"{B}vocab/procedure-validation"))
+        else:
+            yield _t(c, A, _iri(ONT + "Course"))
+        yield from _offer(c, rng)
         yield _t(c, SKOS + "prefLabel", _lit(f"course {i}", lang="en"))
         yield _t(c, ONT + "entryRequirement", _iri(req))
         yield _t(req, A, _iri(ONT + "EntryRequirement"))
@@ -106,10 +123,20 @@ def generate(courses: int, roles: int, skills: int, seed: int = 7) -> Iterator[s
         yield _t(c, ONT + "mode", _iri(f"{B}vocab/mode-{rng.choice(MODES)}"))
         funded = rng.random() < 0.8
         yield _t(c, ONT + "publiclyFunded", _lit(str(funded).lower(), "boolean"))
-        if not funded:
+        fee_known = funded or rng.random() < 0.9
+        if not funded and fee_known:
             yield _t(c, ONT + "tuitionFee", _lit(rng.choice([500, 1500, 4000]), "decimal"))
             yield _t(c, ONT + "currency", _lit("EUR"))
-        if programme:
+        yield from _mark(
+            c, "tuitionFee", "confirmed" if funded else "estimated" if fee_known else "unknown"
+        )
+        if validation:
+            weeks = 8.0
+            yield _t(c, ONT + "awardsQualification", _iri(qual(cc, tier, field)))
+            yield _t(req, ONT + "priorLearningAccepted", _lit("true", "boolean"))
+            yield _t(req, ONT + "minimumExperienceYears", _lit(3, "decimal"))
+            required, taught = [], []
+        elif programme:
             weeks = float(rng.choice([40, 80, 120, 160]))
             yield _t(c, ONT + "awardsQualification", _iri(qual(cc, tier, field)))
             if rng.random() < 0.3 and tier > 2:
@@ -130,7 +157,13 @@ def generate(courses: int, roles: int, skills: int, seed: int = 7) -> Iterator[s
                     )
             required = some_skills(field, tier - 1, rng.randint(1, 2)) if rng.random() < 0.4 else []
             taught = some_skills(field, tier, 3)
-        yield _t(c, ONT + "durationWeeks", _lit(weeks, "decimal"))
+        if validation or rng.random() < 0.97:
+            yield _t(c, ONT + "durationWeeks", _lit(weeks, "decimal"))
+            yield from _mark(
+                c, "durationWeeks", rng.choice(["confirmed", "confirmed", "estimated"])
+            )
+        else:
+            yield from _mark(c, "durationWeeks", "unknown")
         for s in required:
             yield _t(req, ONT + "requiresSkill", _iri(s))
         for s in taught:
@@ -158,9 +191,41 @@ def generate(courses: int, roles: int, skills: int, seed: int = 7) -> Iterator[s
         yield _t(iri, ONT + "experienceYears", _lit(years, "decimal"))
         for cc in COUNTRIES:
             field = rng.randrange(FIELDS)
-            yield _t(iri, ONT + "holdsQualification", _iri(qual(cc, level, field)))
-            for s in some_skills(field, level, 3 if level > 2 else 0):
-                yield _t(iri, ONT + "holdsSkill", _iri(s))
+            own = f"{iri}-{cc.lower()}"  # the country-aware preset of the same level
+            yield _t(own, A, _iri(ONT + "EntryProfile"))
+            yield _t(own, SKOS + "prefLabel", _lit(f"{p.replace('-', ' ')} ({cc})", lang="en"))
+            yield _t(own, ONT + "experienceYears", _lit(years, "decimal"))
+            yield _t(own, ONT + "profileCountry", _iri(f"{B}region/{cc}"))
+            for holder in (iri, own):
+                yield _t(holder, ONT + "holdsQualification", _iri(qual(cc, level, field)))
+                for s in some_skills(field, level, 3 if level > 2 else 0):
+                    yield _t(holder, ONT + "holdsSkill", _iri(s))
+
+
+_STATUSES = ["running"] * 16 + ["planned"] * 2 + ["ended", "unknown"]
+_AUDIENCES = ["anyone"] * 45 + ["unemployed"] * 2 + ["youth", "employees"]
+_BLANK = iter(range(10**9))
+
+
+def _offer(c: str, rng: random.Random) -> Iterator[str]:
+    yield _t(
+        c,
+        ONT + "offerStatus",
+        _iri(
+            f"{B}vocab/offer-{rng.choice(_STATUSES)}".replace(
+                "offer-unknown", "offer-status-unknown"
+            )
+        ),
+    )
+    yield _t(c, ONT + "audience", _iri(f"{B}vocab/audience-{rng.choice(_AUDIENCES)}"))
+    yield from _mark(c, "offerStatus", "confirmed")
+
+
+def _mark(c: str, prop: str, confidence: str) -> Iterator[str]:
+    node = f"_:f{next(_BLANK)}"
+    yield f"<{c}> <{ONT}factConfidence> {node} .\n"
+    yield f"{node} <{ONT}aboutProperty> <{ONT}{prop}> .\n"
+    yield f"{node} <{ONT}confidence> <{B}vocab/confidence-{confidence}> .\n"
 
 
 PROFILES = [

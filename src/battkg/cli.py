@@ -345,24 +345,38 @@ def _pathway(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
         matches = lookup.search(engine.model_of(kg), args.find, args.lang, limit=20)
         emit(matches, "".join(f"{m.kind:<14} {m.id}  {m.label}\n" for m in matches))
         return EXIT_OK if matches else EXIT_FINDINGS
-    if not args.role or not (args.entry or args.matrix or args.holds):
-        raise UsageError(
-            "pathway needs --role and --entry (or --role and --matrix)",
-            fix="e.g. battkg pathway --role cell-assembly-operator --entry compulsory-school-only",
-        )
     filters = engine.make_filters(
         kg, countries=args.country, regions=args.region, languages=args.language, modes=args.mode,
-        max_weeks=args.max_weeks, free_only=args.free_only,
+        max_weeks=args.max_weeks, free_only=args.free_only, offer_status=args.offer_status,
+        audience=args.audience, situation=args.situation,
     )  # fmt: skip
+    if args.from_job and not args.role:
+        from .pathways.moves import lateral_moves
+
+        found = lateral_moves(
+            kg, args.from_job, lang=args.lang, limit=args.k, filters=filters, home=args.home,
+            situation=args.situation, entry=args.entry,
+        )  # fmt: skip
+        emit(found, text.render_moves(found))
+        return EXIT_OK if found.moves else EXIT_FINDINGS
+    if not args.role or not (args.entry or args.matrix or args.holds or args.from_job):
+        raise UsageError(
+            "pathway needs --role and a start (--entry, --holds or --from-job), --role and "
+            "--matrix, or --from-job alone for lateral moves",
+            fix="e.g. battkg pathway --role cell-assembly-operator --entry compulsory-school-only --home SE331",
+        )
     if args.matrix:
         matrix = engine.pathway_matrix(
-            kg, args.role, rank=args.rank, filters=filters, lang=args.lang
-        )
+            kg, args.role, rank=args.rank, filters=filters, lang=args.lang, home=args.home,
+            situation=args.situation, online=not args.no_online,
+            cross_border=not args.no_cross_border,
+        )  # fmt: skip
         emit(matrix, text.render_matrix(matrix))
         return EXIT_OK if any(r.found for r in matrix.rows) else EXIT_FINDINGS
     answer = engine.find_pathways(
         kg, args.role, args.entry, k=args.k, rank=args.rank, filters=filters, lang=args.lang,
-        holds=args.holds, experience=args.experience,
+        holds=args.holds, experience=args.experience, home=args.home, situation=args.situation,
+        online=not args.no_online, cross_border=not args.no_cross_border, job=args.from_job,
     )  # fmt: skip
     emit(answer, text.render_answer(answer))
     return EXIT_OK if answer.found else EXIT_FINDINGS
@@ -525,7 +539,34 @@ def build_parser() -> argparse.ArgumentParser:
         "--find", metavar="TEXT", help="search roles, entry profiles and courses by label"
     )
     p.add_argument("--k", type=int, default=3, help="how many distinct routes (1-10)")
-    p.add_argument("--rank", choices=("duration", "steps", "cost"), default="duration")
+    p.add_argument(
+        "--rank", choices=("duration", "steps", "cost", "confidence"), default="duration"
+    )
+    p.add_argument("--home", help="where the person lives: NUTS code (SE331) or region IRI")
+    p.add_argument("--situation", choices=("employed", "unemployed", "in-school"))
+    p.add_argument(
+        "--from-job",
+        metavar="JOB",
+        help="a job held (role or ESCO occupation); alone: lateral moves from it",
+    )
+    p.add_argument("--no-online", action="store_true", help="online study is not acceptable")
+    p.add_argument(
+        "--no-cross-border", action="store_true", help="moving across a border is not acceptable"
+    )
+    p.add_argument(
+        "--offer-status",
+        action="append",
+        default=[],
+        choices=("running", "planned", "ended", "unknown"),
+        help="offer statuses to use (repeatable; default running and planned)",
+    )
+    p.add_argument(
+        "--audience",
+        action="append",
+        default=[],
+        choices=("anyone", "youth", "unemployed", "employees", "vocational-teachers"),
+        help="audiences to use besides anyone and the situation's (repeatable)",
+    )
     p.add_argument(
         "--country", action="append", default=[], help="country code, e.g. SE (repeatable)"
     )

@@ -2,7 +2,9 @@
 
 Reads the classification zip (occupations, skills, skill groups, ISCO groups) and
 the relations zip (occupation-skill, skill-skill and broader relations) straight
-from the zip files. Every concept keeps its ESCO IRI; the vocabulary is ESCO's
+from the zip files, and ESCO's own labels in Swedish, Finnish and Norwegian from the
+per-language classification zips (`esco_v1.1.1_classification_<lang>_csv.zip`, same
+layout; ESCO writes Norwegian `no`, served as `nb`) when they are in the folder. Every concept keeps its ESCO IRI; the vocabulary is ESCO's
 (esco:Occupation, esco:Skill, esco:relatedEssentialSkill, esco:memberOfISCOGroup,
 skos labels, iso-thes:status). Nothing of ESCO is stored in the repository.
 """
@@ -10,6 +12,7 @@ skos labels, iso-thes:status). Nothing of ESCO is stored in the repository.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import zipfile
@@ -23,6 +26,9 @@ from .errors import InputError
 from .namespaces import DCTERMS, ESCO, ISOTHES, RDF, SKOS, XSD
 
 CLASSIFICATION_GLOB = "esco_*_classification_en_csv.zip"
+LANGUAGE_GLOB = "esco_*_classification_{code}_csv.zip"
+#: ESCO's language code -> the language tag battkg serves
+LANGUAGES = {"sv": "sv", "fi": "fi", "no": "nb"}
 RELATIONS_GLOB = "esco_*_relations_csv.zip"
 ESCO_ISCO = "http://data.europa.eu/esco/isco/C"
 
@@ -59,10 +65,16 @@ _RELATION = {"essential": _ESSENTIAL, "optional": _OPTIONAL}
 class EscoSource:
     classification: Path
     relations: Path
+    #: (ESCO language code, zip) of the per-language classification files found
+    translations: tuple[tuple[str, Path], ...] = ()
 
     @property
-    def files(self) -> tuple[Path, Path]:
-        return (self.classification, self.relations)
+    def files(self) -> tuple[Path, ...]:
+        return (self.classification, self.relations, *(p for _, p in self.translations))
+
+    @functools.cached_property
+    def digest(self) -> str:
+        return self.sha256()
 
     def sha256(self) -> str:
         digest = hashlib.sha256()
@@ -93,13 +105,46 @@ def find_esco(directory: Path | None) -> EscoSource | None:
                 "or set BATTKG_ESCO_DIR empty to build without ESCO",
             )
         found.append(matches[-1])
-    return EscoSource(found[0], found[1])
+    translations = []
+    for code in LANGUAGES:
+        matches = sorted(directory.glob(LANGUAGE_GLOB.format(code=code)))
+        if matches:
+            translations.append((code, matches[-1]))
+    return EscoSource(found[0], found[1], tuple(translations))
 
 
 def read_esco(source: EscoSource, graph: ox.NamedNode) -> Iterator[ox.Quad]:
     """All ESCO quads, in `graph`. Raises InputError naming the zip and member on a bad file."""
     yield from _quads(_classification(source.classification), graph)
     yield from _quads(_relations(source.relations), graph)
+    for code, path in source.translations:
+        yield from _quads(_translated(path, code), graph)
+
+
+def _translated(path: Path, code: str) -> Iterator[Triple]:
+    """ESCO's own labels of occupations and skills in one more language."""
+    lang = LANGUAGES[code]
+    for member in (f"occupations_{code}.csv", f"skills_{code}.csv"):
+        for row in _rows(path, member, {"conceptUri", "preferredLabel"}):
+            s = ox.NamedNode(row["conceptUri"])
+            if row.get("preferredLabel"):
+                yield s, _PREF, ox.Literal(row["preferredLabel"].strip(), language=lang)
+            for column, prop in (("altLabels", _ALT), ("hiddenLabels", _HIDDEN)):
+                for label in (row.get(column) or "").split("\n"):
+                    if label.strip():
+                        yield s, prop, ox.Literal(label.strip(), language=lang)
+
+
+def official_labels(source: EscoSource) -> set[tuple[str, str]]:
+    """(concept IRI, served language) of every preferred label ESCO itself gives in sv, fi, nb."""
+    found: set[tuple[str, str]] = set()
+    for code, path in source.translations:
+        lang = LANGUAGES[code]
+        for member in (f"occupations_{code}.csv", f"skills_{code}.csv"):
+            for row in _rows(path, member, {"conceptUri", "preferredLabel"}):
+                if (row.get("preferredLabel") or "").strip():
+                    found.add((row["conceptUri"], lang))
+    return found
 
 
 Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]

@@ -1,7 +1,8 @@
 """Which messages each catalogue must hold, and keeping the .po files in step with the code.
 
 A domain's messages are the string literals passed to `gettext(...)`, `ngettext(...)`,
-`_(...)` or the no-op marker `N_(...)` in its source folders (Python files, and Jinja templates for `web`), found
+`_(...)`, the engine's formatting `words.text(...)` or the no-op marker `N_(...)` in its
+source folders (Python files, and Jinja templates for `web`), found
 with Babel's extractor. `python -m battkg.i18n.catalogues` adds every new message to
 each language's .po file (with an empty translation to fill in) and reports the
 messages no language may lack; tests call `missing()`.
@@ -22,7 +23,7 @@ from . import LANGUAGES, SOURCE_LANGUAGE, catalogue_path
 PACKAGE = Path(__file__).parent.parent
 #: domain -> the package folders whose marked strings belong to it
 DOMAINS: dict[str, tuple[str, ...]] = {"engine": ("pathways",), "web": ("web",), "gaps": ("gaps",)}
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "text": None}
 METHODS = [
     ("**.py", "python"),
     ("**/templates/**.html", "jinja2.ext:babel_extract"),

@@ -2,93 +2,48 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
 
+from .explain import explain
 from .filters import Filters
 from .model import CourseNode, PathwayModel, Requirement, RoleNode, Start
 from .search import Route
+from .views import (
+    CrossBorder,
+    FactView,
+    MissingSkill,
+    Ref,
+    RequirementView,
+    RouteView,
+    ShortCourse,
+    Step,
+)
+from .wording import Words
 
 SHORT_COURSES = 3  # short courses suggested for each missing essential skill
-
-
-@dataclass
-class Ref:
-    id: str
-    label: str
-
-
-@dataclass
-class RequirementView:
-    text: str
-    open_entry: bool = False
-    accepts: list[Ref] = field(default_factory=list)
-    levels: list[float] = field(default_factory=list)
-    prior_learning: bool = False
-    minimum_experience_years: float = 0.0
-    skills: list[Ref] = field(default_factory=list)
-
-
-@dataclass
-class Step:
-    course: Ref
-    providers: list[Ref]
-    places: list[Ref]
-    municipality: str | None
-    languages: list[str]
-    mode: Ref | None
-    weeks: float
-    credits: float | None
-    credit_system: Ref | None
-    fee: float | None
-    currency: str | None
-    publicly_funded: bool | None
-    places_per_year: int | None
-    requires: RequirementView | None
-    awards: list[Ref]
-    skills: list[Ref]
-
-
-@dataclass
-class ShortCourse:
-    course: Ref
-    weeks: float
-    eligible: bool  # the person meets its requirement at the end of the route
-
-
-@dataclass
-class MissingSkill:
-    skill: Ref
-    short_courses: list[ShortCourse]
-
-
-@dataclass
-class RouteView:
-    rank: int
-    steps: list[Step]
-    total_weeks: float
-    total_fee_eur: float
-    qualifications_gained: list[Ref]
-    skills_gained: list[Ref]
-    essential_skills_covered: int
-    essential_skills_total: int
-    missing_essential_skills: list[MissingSkill]
-
-
-@dataclass
-class Reason:
-    code: str
-    message: str
-    details: dict[str, object] = field(default_factory=dict)
+COUNTRY_LANGUAGES = {"SE": "sv", "FI": "fi", "NO": "nb"}
+_WEAKEST = {"confirmed": 0, "estimated": 1, "unknown": 2}
 
 
 class Describer:
     """Turns model ids into labelled answer parts, in one language with fallback."""
 
-    def __init__(self, model: PathwayModel, lang: str) -> None:
+    def __init__(
+        self,
+        model: PathwayModel,
+        lang: str,
+        home: str | None = None,
+        home_country: str | None = None,
+        today: dt.date | None = None,
+    ) -> None:
         self.model, self.lang = model, lang
+        self.words = Words(lang)
+        self.home, self.home_country = home, home_country
+        self.today = (today or dt.date.today()).isoformat()
 
     def ref(self, iri: str) -> Ref:
-        return Ref(iri, self.model.labels.get(iri, self.lang))
+        label, lang = self.model.labels.get_with_lang(iri, self.lang)
+        return Ref(iri, label, lang)
 
     def item(self, item: int) -> Ref:
         return self.ref(self.model.items[item])
@@ -102,17 +57,8 @@ class Describer:
             return None
         accepts = self.items(req.accepts)
         skills = self.items(req.skills)
-        options = [r.label for r in accepts] + [f"EQF {lv:g} or above" for lv in req.levels]
-        if req.prior_learning:
-            years = (
-                f" with {req.min_experience:g} years of experience" if req.min_experience else ""
-            )
-            options.append(f"validation of prior learning{years}")
-        text = "open entry" if req.open_entry else " or ".join(options) or "no way in is stated"
-        if skills:
-            text += "; and the skills " + ", ".join(s.label for s in skills)
         return RequirementView(
-            text,
+            self.ways_in(req) + self.skills_text(skills),
             req.open_entry,
             accepts,
             list(req.levels),
@@ -121,24 +67,101 @@ class Describer:
             skills,
         )
 
-    def step(self, course: CourseNode) -> Step:
+    def ways_in(self, req: Requirement) -> str:
+        """The alternatives part of a requirement in words."""
+        w = self.words
+        if req.open_entry:
+            return w.text("open entry")
+        options = [r.label for r in self.items(req.accepts)]
+        options += [w.text("EQF {level} or above", level=format(lv, "g")) for lv in req.levels]
+        if req.prior_learning:
+            options.append(
+                w.text(
+                    "validation of prior learning with {years} of experience",
+                    years=w.years(req.min_experience),
+                )
+                if req.min_experience
+                else w.text("validation of prior learning")
+            )
+        return w.text(" or ").join(options) or w.text("no way in is stated")
+
+    def skills_text(self, skills: list[Ref]) -> str:
+        if not skills:
+            return ""
+        return self.words.text(
+            "; and the skills {skills}", skills=", ".join(s.label for s in skills)
+        )
+
+    def facts(self, course: CourseNode, number: int | None = None) -> list[FactView]:
+        return [
+            FactView(f.prop, self.words.fact(f.prop), f.confidence, f.source, number)
+            for f in course.facts
+        ]
+
+    def next_start(self, course: CourseNode) -> str | None:
+        return next((d for d in course.start_dates if d >= self.today), None)
+
+    def cross_border(self, course: CourseNode) -> CrossBorder | None:
+        if not self.home_country or course.country in (None, self.home_country):
+            return None
+        country = self.ref(self._country_iri(course.country)).label
+        languages = sorted(course.languages)
+        home_language = COUNTRY_LANGUAGES.get(self.home_country)
+        w = self.words
+        parts = [w.text("given in another country ({country})", country=country)]
+        if home_language and home_language not in course.languages:
+            parts.append(
+                w.text(
+                    "taught in {languages}",
+                    languages=", ".join(languages) or w.confidence("unknown"),
+                )
+            )
+        if course.online:
+            parts.append(w.text("studied online, no move needed"))
+        if course.qualifications:
+            parts.append(w.text("the qualification it awards may need recognition at home"))
+        return CrossBorder(course.country or "", languages, "; ".join(parts))
+
+    def _country_iri(self, code: str | None) -> str:
+        for region, cc in self.model.region_country.items():
+            if cc == code and region.rsplit("/", 1)[-1] == code:
+                return region
+        return code or ""
+
+    def step(self, course: CourseNode, number: int | None = None) -> Step:
         return Step(
             course=self.ref(course.iri),
+            kind=course.kind,
             providers=[self.ref(p) for p in course.providers],
             places=[self.ref(p) for p in course.located_in],
             municipality=course.municipality,
+            country=course.country,
             languages=sorted(course.languages),
             mode=self.ref(course.mode) if course.mode else None,
-            weeks=course.weeks,
+            weeks=course.weeks if course.weeks_known else None,
             credits=course.credits,
             credit_system=self.ref(course.credit_system) if course.credit_system else None,
             fee=course.fee,
             currency=course.currency,
             publicly_funded=course.funded,
             places_per_year=course.places,
+            offer_status=course.status,
+            next_start=self.next_start(course),
+            academic_year=course.academic_year,
+            ended_in=course.ended_in,
+            audience=sorted(course.audience),
             requires=self.requirement(course.requirement),
             awards=self.items(course.qualifications),
             skills=self.items(course.skills),
+            facts=self.facts(course, number),
+            cross_border=self.cross_border(course),
+        )
+
+    def in_home_region(self, course: CourseNode) -> bool:
+        if not self.home:
+            return False
+        return self.home in course.regions or any(
+            self.home in self.model.region_parents.get(r, ()) for r in course.located_in
         )
 
     def route(
@@ -151,35 +174,54 @@ class Describer:
             held |= course.awards
             level = max(level, course.award_level)
         gained_quals = {q for c in courses for q in c.qualifications} - start.held
-        gained_skills = {s for c in courses for s in c.skills} - start.held
+        gained_skills = {s for c in courses for s in c.awards} - start.held - gained_quals
         missing = [s for s in role.essential if s not in held]
-        return RouteView(
+        gap = [
+            MissingSkill(
+                self.item(s), self.short_courses(s, held, level, start.experience, filters)
+            )
+            for s in missing
+        ]
+        steps = [self.step(c, n) for n, c in enumerate(courses, 1)]
+        facts = [f for s in steps for f in s.facts]
+        weakest = max((_WEAKEST[f.confidence] for f in facts), default=0)
+        known_fee = all(c.fee_known for c in courses)
+        view = RouteView(
             rank=number,
-            steps=[self.step(c) for c in courses],
+            steps=steps,
             total_weeks=round(sum(c.weeks for c in courses), 2),
-            total_fee_eur=round(sum(c.fee_eur() for c in courses), 2),
+            total_weeks_is_lower_bound=not all(c.weeks_known for c in courses),
+            total_fee_eur=round(sum(c.fee_eur() for c in courses), 2) if known_fee else None,
+            confidence=next(k for k, v in _WEAKEST.items() if v == weakest),
+            in_home_country=all(c.country in (None, self.home_country) for c in courses)
+            if self.home_country
+            else None,
+            in_home_region=all(self.in_home_region(c) or c.online for c in courses)
+            if self.home
+            else None,
             qualifications_gained=self.items(gained_quals),
             skills_gained=self.items(gained_skills),
             essential_skills_covered=len(role.essential) - len(missing),
             essential_skills_total=len(role.essential),
-            missing_essential_skills=[
-                MissingSkill(
-                    self.item(s), self.short_courses(s, held, level, start.experience, filters)
-                )
-                for s in missing
-            ],
+            missing_essential_skills=gap,
+            explanation=None,  # type: ignore[arg-type]
         )
+        view.explanation = explain(self, view, courses, start, role)
+        return view
 
     def short_courses(
         self, skill: int, held: set[int], level: float, experience: float, filters: Filters
     ) -> list[ShortCourse]:
         """The shortest allowed courses that teach `skill`, and whether the person may enter them."""
         options = [self.model.courses[i] for i in self.model.awarders.get(skill, ())]
-        options = sorted((c for c in options if filters.allows(c)), key=lambda c: (c.weeks, c.iri))
+        options = sorted(
+            (c for c in options if filters.allows(c)),
+            key=lambda c: (not c.weeks_known, c.weeks, c.iri),
+        )
         return [
             ShortCourse(
                 self.ref(c.iri),
-                c.weeks,
+                c.weeks if c.weeks_known else None,
                 c.requirement is not None and c.requirement.met(held, level, experience),
             )
             for c in options[:SHORT_COURSES]

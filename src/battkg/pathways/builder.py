@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .model import CourseNode, EntryProfile, Labels, PathwayModel, Requirement, RoleNode
+from .labels import Labels
+from .model import (
+    KEY_FACTS,
+    CourseNode,
+    EntryProfile,
+    Fact,
+    PathwayModel,
+    Requirement,
+    RoleNode,
+)
 
 
 @dataclass
@@ -19,7 +28,29 @@ class RequirementSpec:
 
 
 _NONE: frozenset[int] = frozenset()
-COURSE_LISTS = ("qualifications", "skills", "languages", "regions", "located_in", "providers")
+#: what a step of unknown duration that awards no level counts for, when no step gives one
+UNKNOWN_WEEKS = 1.0
+COURSE_LISTS = (
+    "qualifications",
+    "skills",
+    "languages",
+    "regions",
+    "located_in",
+    "providers",
+    "audience",
+    "start_dates",
+)
+#: key fact -> the course entry key whose presence means the data gives a value
+_FACT_VALUE = {
+    "durationWeeks": "weeks",
+    "tuitionFee": "fee",
+    "entryRequirement": "requirement",
+    "awardsQualification": "qualifications",
+    "placesPerYear": "places",
+    "startDate": "start_dates",
+    "teachingLanguage": "languages",
+    "offerStatus": "status",
+}
 
 
 class ModelBuilder:
@@ -33,6 +64,11 @@ class ModelBuilder:
         self.profiles: dict[str, dict[str, object]] = {}
         self.labels = Labels()
         self.region_country: dict[str, str] = {}
+        self.certifies: dict[str, set[str]] = {}
+        self.qualification_country: dict[str, str] = {}
+        self.region_parents: dict[str, set[str]] = {}
+        #: course IRI -> key fact -> (confidence, source)
+        self.marks: dict[str, dict[str, tuple[str, str | None]]] = {}
         self._items: dict[str, int] = {}
         self._item_list: list[str] = []
 
@@ -62,10 +98,20 @@ class ModelBuilder:
                 "regions": [],
                 "located_in": [],
                 "providers": [],
+                "audience": [],
+                "start_dates": [],
             },
         )
         _merge(entry, values)
         return entry
+
+    def certified(self, qualification: str, skill: str) -> None:
+        self.item(qualification)
+        self.certifies.setdefault(qualification, set()).add(skill)
+
+    def mark(self, course: str, prop: str, confidence: str, source: str | None = None) -> None:
+        """The confidence of one key fact of a step (confirmed, estimated or unknown)."""
+        self.marks.setdefault(course, {})[prop] = (confidence, source)
 
     def role(self, iri: str, **values: object) -> dict[str, object]:
         entry = self.roles.setdefault(iri, {"essential": [], "optional": []})
@@ -104,11 +150,54 @@ class ModelBuilder:
                 out.append(found)
         return tuple(out)
 
+    def _facts(self, iri: str, c: dict[str, object]) -> tuple[Fact, ...]:
+        """Each key fact with its mark; a missing mark reads as unknown for a missing value
+        and estimated for a given one (decision 0050)."""
+        marks = self.marks.get(iri, {})
+        out = []
+        for prop in KEY_FACTS:
+            value = c.get(_FACT_VALUE[prop])
+            given = bool(value) if isinstance(value, list) else value is not None
+            if prop == "tuitionFee" and c.get("funded") is True:
+                given = True
+            confidence, source = marks.get(prop, ("estimated" if given else "unknown", None))
+            if not given and confidence == "confirmed" and prop != "awardsQualification":
+                confidence = "unknown"  # a confirmed mark on no value: only "awards nothing"
+            out.append(Fact(prop, confidence, source))
+        return tuple(out)
+
+    def _award_level(self, quals: tuple[int, ...]) -> float:
+        return max((self.levels.get(self._item_list[q], 0.0) for q in quals), default=0.0)
+
+    def _duration_floors(self) -> dict[float, float]:
+        """EQF level awarded -> the shortest known duration of a step awarding it: what a step
+        of unknown duration counts for, so that its route's total is a lower bound and a
+        step with no stated length never looks free to the search."""
+        floors: dict[float, float] = {}
+        for c in self.courses.values():
+            weeks = c.get("weeks")
+            if weeks is not None:
+                level = self._award_level(self._items_of(c["qualifications"]))
+                floors[level] = min(floors.get(level, float(weeks)), float(weeks))  # type: ignore[arg-type]
+        return floors
+
     def build(self) -> PathwayModel:
         courses: list[CourseNode] = []
+        certified = {
+            self.item(q): frozenset(map(self.item, skills)) for q, skills in self.certifies.items()
+        }
+        floors = self._duration_floors()
         for idx, (iri, c) in enumerate(sorted(self.courses.items())):
             quals = self._items_of(c["qualifications"])
             skills = self._items_of(c["skills"])
+            gives = set(quals) | set(skills)
+            for q in quals:
+                gives |= certified.get(q, frozenset())
+            facts = self._facts(iri, c)
+            located = _unique(c["located_in"])
+            country = next(
+                (self.region_country[r] for r in located if self.region_country.get(r)), None
+            )
             courses.append(
                 CourseNode(
                     idx=idx,
@@ -116,10 +205,10 @@ class ModelBuilder:
                     requirement=self._requirement(c.get("requirement")),
                     qualifications=quals,
                     skills=skills,
-                    award_level=max(
-                        (self.levels.get(self._item_list[q], 0.0) for q in quals), default=0.0
-                    ),
-                    weeks=float(c.get("weeks") or 0.0),  # type: ignore[arg-type]
+                    award_level=self._award_level(quals),
+                    weeks=float(c["weeks"])  # type: ignore[arg-type]
+                    if c.get("weeks") is not None
+                    else floors.get(self._award_level(quals), UNKNOWN_WEEKS),
                     credits=_opt_float(c.get("credits")),
                     credit_system=_opt_str(c.get("credit_system")),
                     fee=_opt_float(c.get("fee")),
@@ -130,9 +219,20 @@ class ModelBuilder:
                     municipality=_opt_str(c.get("municipality")),
                     languages=frozenset(_strings(c["languages"])),
                     regions=frozenset(c["regions"] + c["located_in"]),  # type: ignore[operator]
-                    located_in=_unique(c["located_in"]),
+                    located_in=located,
                     providers=_unique(c["providers"]),
-                    awards=frozenset(quals) | frozenset(skills),
+                    awards=frozenset(gives),
+                    kind=str(c.get("kind") or "course"),
+                    status=str(c.get("status") or "unknown"),
+                    audience=frozenset(_strings(c["audience"])) or frozenset({"anyone"}),
+                    employer=_opt_str(c.get("employer")),
+                    start_dates=tuple(sorted(set(_strings(c["start_dates"])))),
+                    academic_year=_opt_str(c.get("academic_year")),
+                    ended_in=_opt_str(c.get("ended_in")),
+                    weeks_known=c.get("weeks") is not None,
+                    facts=facts,
+                    doubts=sum(f.confidence != "confirmed" for f in facts),
+                    country=country,
                 )
             )
         roles = {
@@ -150,6 +250,7 @@ class ModelBuilder:
                 self._items_of(p["qualifications"]),
                 self._items_of(p["skills"]),
                 float(p.get("experience") or 0.0),  # type: ignore[arg-type]
+                _opt_str(p.get("country")),
             )
             for iri, p in self.profiles.items()
         }
@@ -163,6 +264,11 @@ class ModelBuilder:
             profiles=profiles,
             labels=self.labels,
             region_country=dict(self.region_country),
+            certified=certified,
+            qualification_country={
+                self.item(q): cc for q, cc in self.qualification_country.items()
+            },
+            region_parents={r: frozenset(p) for r, p in self.region_parents.items()},
         )
 
 

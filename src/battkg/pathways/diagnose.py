@@ -1,14 +1,55 @@
-"""Why there is no route: the requirement that cannot be met and the filter that removed it."""
+"""Why there is no route: the requirement that cannot be met, the filter or offer rule that
+removed the last option, and the nearest route without it."""
 
 from __future__ import annotations
 
-from .answer import Describer, Reason
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 from .closure import Closure, filter_index_of, index_of, unmet_parts
 from .filters import Filters
 from .model import PathwayModel, Requirement, RoleNode, Start
 from .search import find_routes
+from .views import Reason, RouteView
+
+if TYPE_CHECKING:
+    from .answer import Describer
 
 BLOCKERS_SHOWN = 3
+#: the filters (field names) that may block every route, with the parameter that sets each
+PARAMETERS = {
+    "countries": "country",
+    "regions": "region",
+    "languages": "language",
+    "modes": "mode",
+    "free_only": "free_only",
+    "max_weeks": "max_weeks",
+    "statuses": "offer_status",
+    "audiences": "audience",
+    "online": "online",
+    "stay_in": "cross_border",
+}
+
+
+def _relaxed(filters: Filters, name: str) -> Filters:
+    """The filters without one of them; for offer status and audience: any."""
+    if name in ("statuses", "audiences"):
+        return replace(filters, **{name: frozenset()})  # type: ignore[arg-type]
+    return filters.without(name)
+
+
+def _blocking(filters: Filters) -> list[str]:
+    """The filters set on a search that could be what blocks it."""
+    names = [n for n in filters.active() if n in PARAMETERS]
+    if filters.statuses:
+        names.append("statuses")
+    if filters.audiences:
+        names.append("audiences")
+    if not filters.online:
+        names.append("online")
+    if filters.stay_in:
+        names.append("stay_in")
+    return names
 
 
 def no_route_reasons(
@@ -17,47 +58,60 @@ def no_route_reasons(
     role: RoleNode,
     filters: Filters,
     rank: str,
-    describe: Describer,
+    d: Describer,
 ) -> list[Reason]:
     """Reasons, most useful first, why no route leads from `start` to `role` under `filters`."""
+    w = d.words
     req = role.requirement
     if req is None:
         return [
             Reason(
                 "role-without-requirement",
-                "the role states no entry requirement, so no route can reach it",
+                w.text("The role states no entry requirement, so no route can reach it."),
             )
         ]
     if not req.has_alternatives():
         return [
             Reason(
                 "requirement-without-way-in",
-                "the role's requirement accepts no qualification, level or prior learning",
+                w.text("The role's requirement accepts no qualification, level or prior learning."),
             )
         ]
     closure = _closure(model, start, filters)
     if req.met(closure.held, closure.level, start.experience):
-        return _too_long(model, start, role, filters, rank)
-    reasons = _unmet(model, req, closure, start, describe)
-    if not filters.active():
-        return reasons
-    if not req.met(*_reach(model, start, Filters()), start.experience):
-        return [*reasons, Reason("unreachable", "no route exists even without filters")]
-    culprits = []
-    for name in filters.active():
-        if name == "max_weeks":
-            continue
-        held, level = _reach(model, start, filters.without(name))
-        if req.met(held, level, start.experience):
-            culprits.append(name)
+        return _too_long(model, start, role, filters, d)
+    reasons = _unmet(model, req, closure, start, d)
+    everything = replace(filters.without("max_weeks"), statuses=frozenset(), audiences=frozenset())
+    for name in ("countries", "regions", "languages", "modes", "free_only", "online", "stay_in"):
+        everything = everything.without(name)
+    if not req.met(*_reach(model, start, everything), start.experience):
+        return [
+            *reasons,
+            Reason(
+                "unreachable", w.text("No route exists even without filters: an offer is missing.")
+            ),
+        ]
+    culprits = [
+        n
+        for n in _blocking(filters)
+        if n != "max_weeks" and _reaches(model, start, req, _relaxed(filters, n))
+    ]
     for name in culprits:
-        value = filters.active()[name]
+        parameter = PARAMETERS[name]
         reasons.insert(
             0,
             Reason(
                 "filter-removed-last-option",
-                f"the filter {name}={value} removed the last option; without it a route exists",
-                {"filter": name, "value": value},
+                w.text(
+                    "The filter {parameter} removed the last option; without it a route exists.",
+                    parameter=parameter,
+                )
+                if name not in ("statuses", "audiences")
+                else w.text(
+                    "Only offers outside the default ({parameter}) lead there; ask for them with {parameter}=....",
+                    parameter=parameter,
+                ),
+                {"filter": parameter, "value": filters.active().get(name, _value(filters, name))},
             ),
         )
     if not culprits:
@@ -65,11 +119,36 @@ def no_route_reasons(
             0,
             Reason(
                 "filters-together",
-                "the filters together remove every route: dropping any one of them still leaves none, "
-                "dropping all of them gives one",
+                w.text(
+                    "The filters together remove every route: dropping any one of them still leaves none, dropping all of them gives one."
+                ),
             ),
         )
     return reasons
+
+
+def nearest_without(
+    model: PathwayModel, start: Start, role: RoleNode, filters: Filters, rank: str, d: Describer
+) -> tuple[str, RouteView] | None:
+    """The best route without the first filter whose removal gives one (max_weeks included)."""
+    req = role.requirement
+    if req is None:
+        return None
+    for name in _blocking(filters):
+        relaxed = _relaxed(filters, name)
+        found = find_routes(model, start, req, relaxed, k=1, rank=rank)
+        if found.routes:
+            return PARAMETERS[name], d.route(1, found.routes[0], start, role, relaxed)
+    return None
+
+
+def _value(filters: Filters, name: str) -> object:
+    value = getattr(filters, name)
+    return sorted(value) if isinstance(value, frozenset) else value
+
+
+def _reaches(model: PathwayModel, start: Start, req: Requirement, filters: Filters) -> bool:
+    return req.met(*_reach(model, start, filters), start.experience)
 
 
 def _closure(model: PathwayModel, start: Start, filters: Filters) -> Closure:
@@ -82,7 +161,7 @@ def _reach(model: PathwayModel, start: Start, filters: Filters) -> tuple[set[int
 
 
 def _too_long(
-    model: PathwayModel, start: Start, role: RoleNode, filters: Filters, rank: str
+    model: PathwayModel, start: Start, role: RoleNode, filters: Filters, d: Describer
 ) -> list[Reason]:
     assert role.requirement is not None
     best = find_routes(
@@ -93,14 +172,20 @@ def _too_long(
         return [
             Reason(
                 "longer-than-maximum",
-                f"the shortest route takes {weeks:g} weeks, more than the maximum of {filters.max_weeks:g}",
-                {"shortest_weeks": weeks, "max_weeks": filters.max_weeks},
+                d.words.text(
+                    "The shortest route takes {weeks}, more than the maximum of {max}.",
+                    weeks=d.words.weeks(weeks),
+                    max=d.words.weeks(filters.max_weeks),
+                ),
+                {"shortest_weeks": weeks, "max_weeks": filters.max_weeks, "filter": "max_weeks"},
             )
         ]
     return [
         Reason(
             "search-limit",
-            "the search stopped at its limit before it found a route; narrow the filters",
+            d.words.text(
+                "The search stopped at its limit before it found a route; narrow the filters."
+            ),
         )
     ]
 
@@ -108,14 +193,17 @@ def _too_long(
 def _unmet(
     model: PathwayModel, req: Requirement, closure: Closure, start: Start, d: Describer
 ) -> list[Reason]:
+    w = d.words
     reasons = []
     for kind, what in unmet_parts(req, closure, start.experience):
         if kind == "alternatives":
-            view = d.requirement(req)
             reasons.append(
                 Reason(
                     "qualification-out-of-reach",
-                    f"none of the ways into the role can be reached: {view.text if view else ''}",
+                    w.text(
+                        "None of the ways into the role can be reached: {ways}.",
+                        ways=d.ways_in(req),
+                    ),
                     {"accepts": [r.id for r in d.items(req.accepts)], "levels": list(req.levels)},
                 )
             )
@@ -126,7 +214,10 @@ def _unmet(
             reasons.append(
                 Reason(
                     "skill-not-taught",
-                    f"no course teaches the required skill {skill.label}",
+                    w.text(
+                        "No course teaches the required skill {skill}: an offer is missing.",
+                        skill=skill.label,
+                    ),
                     {"skill": skill.id},
                 )
             )
@@ -145,7 +236,11 @@ def _unmet(
         reasons.append(
             Reason(
                 "skill-out-of-reach",
-                f"the required skill {skill.label} is taught by {len(teachers)} course(s), none of which can be entered (under the filters)",
+                w.text(
+                    "The required skill {skill} is taught by {n} course(s), none of which can be entered (under the filters).",
+                    skill=skill.label,
+                    n=len(teachers),
+                ),
                 {"skill": skill.id, "courses": blocked},
             )
         )

@@ -1,7 +1,7 @@
 """The pathway engine's entry points, shared by the HTTP API and the CLI.
 
-`find_pathways(kg, role, entry, ...)` gives the k best routes (or the reasons there is
-none); `pathway_matrix(kg, role, ...)` the best route from every entry profile. The
+`find_pathways(kg, role, entry, ...)` gives the k best routes for a person (or the reasons
+there is none); `pathway_matrix(kg, role, ...)` the best route from every preset. The
 model is read from the store once per store generation (`kg.derived("pathways")`).
 """
 
@@ -12,15 +12,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from .answer import Describer, Reason, Ref, RouteView
+from .answer import Describer
 from .bounds import ladder_for
 from .closure import filter_index_of, index_of
-from .diagnose import no_route_reasons
+from .diagnose import nearest_without, no_route_reasons
 from .filters import Filters
 from .loader import load_model
-from .lookup import resolve, resolve_item, resolve_region
+from .lookup import resolve, resolve_region
 from .model import RANKS, PathwayModel
-from .search import find_routes
+from .person import check_contradictions, offer_filters, person_filters
+from .person_input import make_person
+from .proximity import ranked_routes
+from .views import Reason, Ref, RouteView
 
 if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
@@ -28,6 +31,14 @@ if TYPE_CHECKING:
 LANGS = ("en", "sv", "fi", "nb")
 MODES = ("on-site", "online", "blended")
 MAX_K = 10
+
+
+@dataclass
+class NearestRoute:
+    """The best route without the filter (or offer rule) that blocks every route."""
+
+    without: str  # the parameter to drop or change
+    route: RouteView
 
 
 @dataclass
@@ -44,17 +55,38 @@ class PathwayAnswer:
     reasons: list[Reason] = field(default_factory=list)
     complete: bool = True  # False: the exact search hit its limit; routes are not proven best
     build: str = ""
+    home: Ref | None = None
+    home_country: str | None = None
+    situation: str | None = None
+    job: Ref | None = None
+    online: bool = True
+    cross_border: bool = True
+    offer_status: list[str] = field(default_factory=list)
+    audience: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    nearest: NearestRoute | None = None
 
 
 @dataclass
 class MatrixRow:
     entry: Ref
+    country: str | None
     found: bool
     total_weeks: float | None
+    total_weeks_is_lower_bound: bool
+    total_fee_eur: float | None
     steps: int | None
     courses: list[Ref]
     qualifications_gained: list[Ref]
+    confidence: str | None
+    explanation: list[str]
     reasons: list[Reason]
+
+
+@dataclass
+class MatrixTable:
+    country: str | None  # None: country-neutral presets
+    rows: list[MatrixRow]
 
 
 @dataclass
@@ -63,6 +95,8 @@ class MatrixAnswer:
     rank: str
     filters: dict[str, object]
     rows: list[MatrixRow]
+    tables: list[MatrixTable] = field(default_factory=list)
+    home: Ref | None = None
     build: str = ""
 
 
@@ -92,49 +126,69 @@ def make_filters(
     modes: Sequence[str] = (),
     max_weeks: float | None = None,
     free_only: bool = False,
+    offer_status: Sequence[str] = (),
+    audience: Sequence[str] = (),
+    situation: str | None = None,
 ) -> Filters:
-    """Validated filters from user input (region and country codes, short ids or IRIs)."""
+    """Validated filters from user input (region and country codes, short ids or IRIs); by
+    default only running or planned offers open to anyone or to the person's situation."""
     model = model_of(kg)
     bad_modes = sorted(set(modes) - set(MODES))
     if bad_modes:
         raise UsageError(
             f"unknown mode {', '.join(bad_modes)}",
             fix=f"use {', '.join(MODES)}",
-            details={"mode": bad_modes},
+            details={"parameter": "mode", "mode": bad_modes},
         )
     if max_weeks is not None and max_weeks <= 0:
         raise UsageError(
-            f"max_weeks={max_weeks:g} is not positive", fix="give a number of weeks above 0"
+            f"max_weeks={max_weeks:g} is not positive",
+            fix="give a number of weeks above 0",
+            details={"parameter": "max_weeks"},
         )
     bad_langs = [lang for lang in languages if not lang.isalpha() or len(lang) not in (2, 3)]
     if bad_langs:
         raise UsageError(
             f"teaching language {bad_langs[0]!r} is not a language code",
             fix="use ISO 639-1 codes such as sv, fi, nb, en",
+            details={"parameter": "language"},
         )
+    statuses, audiences = offer_filters(list(offer_status), list(audience), situation)
     return Filters(
-        countries=frozenset(resolve_region(model, kg.iris, c) for c in countries),
-        regions=frozenset(resolve_region(model, kg.iris, r) for r in regions),
+        countries=frozenset(resolve_region(model, kg.iris, c, "country") for c in countries),
+        regions=frozenset(resolve_region(model, kg.iris, r, "region") for r in regions),
         languages=frozenset(lang.lower() for lang in languages),
         modes=frozenset(modes),
         max_weeks=max_weeks,
         free_only=free_only,
+        statuses=statuses,
+        audiences=audiences,
     )
 
 
 def _check(k: int, rank: str, lang: str) -> None:
     if not 1 <= k <= MAX_K:
-        raise UsageError(f"k={k} is out of range", fix=f"ask for 1 to {MAX_K} routes")
+        raise UsageError(
+            f"k={k} is out of range", fix=f"ask for 1 to {MAX_K} routes", details={"parameter": "k"}
+        )
     if rank not in RANKS:
-        raise UsageError(f"unknown ranking {rank!r}", fix=f"use {', '.join(RANKS)}")
+        raise UsageError(
+            f"unknown ranking {rank!r}",
+            fix=f"use {', '.join(RANKS)}",
+            details={"parameter": "rank"},
+        )
     if lang not in LANGS:
-        raise UsageError(f"unknown label language {lang!r}", fix=f"use {', '.join(LANGS)}")
+        raise UsageError(
+            f"unknown label language {lang!r}",
+            fix=f"use {', '.join(LANGS)}",
+            details={"parameter": "lang"},
+        )
 
 
 def find_pathways(
     kg: KnowledgeGraph,
     role: str,
-    entry: str | None,
+    entry: str | None = None,
     *,
     k: int = 3,
     rank: str = "duration",
@@ -142,25 +196,40 @@ def find_pathways(
     lang: str = "en",
     holds: Sequence[str] = (),
     experience: float | None = None,
+    home: str | None = None,
+    situation: str | None = None,
+    online: bool = True,
+    cross_border: bool = True,
+    job: str | None = None,
 ) -> PathwayAnswer:
-    """The k best distinct routes from an entry profile (plus what else the person holds) to a role."""
+    """The k best distinct routes for a person (a preset, what else they hold, their home
+    and situation) to a role."""
     _check(k, rank, lang)
-    if experience is not None and experience < 0:
-        raise UsageError(
-            f"experience={experience:g} is negative", fix="give years of experience as 0 or more"
-        )
     model = model_of(kg)
-    filters = filters or Filters()
-    role_node = model.roles[resolve(model, kg.iris, "role", role, lang)]
-    profile = (
-        model.profiles[resolve(model, kg.iris, "entry-profile", entry, lang)] if entry else None
+    role_node = model.roles[resolve(model, kg.iris, "role", role, lang, parameter="role")]
+    person = make_person(
+        kg,
+        model,
+        entry=entry,
+        holds=holds,
+        experience=experience,
+        home=home,
+        situation=situation,
+        online=online,
+        cross_border=cross_border,
+        job=job,
+        lang=lang,
     )
-    extra = [resolve_item(model, kg.iris, h) for h in holds]
-    start = model.start(profile, extra, experience)
-    d = Describer(model, lang)
+    if filters is None:
+        statuses, audiences = offer_filters((), (), situation)
+        filters = Filters(statuses=statuses, audiences=audiences)
+    check_contradictions(model, person, filters, rank)
+    start = person.start(model)
+    search_filters = person_filters(model, person, start, filters)
+    d = Describer(model, lang, person.home, person.home_country)
     answer = PathwayAnswer(
         role=d.ref(role_node.iri),
-        entry=d.ref(profile.iri) if profile else None,
+        entry=d.ref(person.profile) if person.profile else None,
         rank=rank,
         k=k,
         filters=filters.active(),
@@ -169,21 +238,66 @@ def find_pathways(
         found=False,
         routes=[],
         build=kg.version(),
+        home=d.ref(person.home) if person.home else None,
+        home_country=person.home_country,
+        situation=situation,
+        job=d.ref(person.job) if person.job else None,
+        online=online,
+        cross_border=cross_border,
+        offer_status=sorted(filters.statuses),
+        audience=sorted(filters.audiences),
     )
+    if not person.home_country:
+        answer.notes.append(
+            d.words.text(
+                "Not tied to a country: without a home region the routes may mix the systems of Sweden, Finland and Norway."
+            )
+        )
     if role_node.requirement is not None:
-        result = find_routes(model, start, role_node.requirement, filters, k=k, rank=rank)
+        routes, complete = ranked_routes(
+            model, start, role_node.requirement, search_filters, k, rank, d
+        )
         answer.routes = [
-            d.route(i + 1, r, start, role_node, filters) for i, r in enumerate(result.routes)
+            d.route(i + 1, r, start, role_node, search_filters) for i, r in enumerate(routes)
         ]
-        answer.complete = not result.truncated
+        answer.complete = complete
     answer.found = bool(answer.routes)
     if not answer.found:
-        answer.reasons = no_route_reasons(model, start, role_node, filters, rank, d)
+        answer.reasons = no_route_reasons(model, start, role_node, search_filters, rank, d)
+        nearest = nearest_without(model, start, role_node, search_filters, rank, d)
+        if nearest is not None:
+            answer.nearest = NearestRoute(*nearest)
     elif answer.routes[0].steps == []:
+        held = [
+            c.holding.label
+            for c in answer.routes[0].explanation.requirement
+            if c.holding is not None
+        ]
         answer.reasons = [
-            Reason("already-qualified", "the person already meets the role's requirement")
+            Reason(
+                "already-qualified",
+                d.words.text(
+                    "The person already meets the role's requirement through {holdings}.",
+                    holdings=", ".join(held) or d.words.text("open entry"),
+                )
+                if held
+                else d.words.text("The person already meets the role's requirement."),
+                {
+                    "holdings": [
+                        c.holding.id for c in answer.routes[0].explanation.requirement if c.holding
+                    ]
+                },
+            )
         ]
     return answer
+
+
+def presets_of(model: PathwayModel, country: str | None) -> list[str]:
+    """The presets of a country (country-neutral ones when the data has none for it)."""
+    chosen = [p.iri for p in model.profiles.values() if p.country == country]
+    if not chosen and country is not None:
+        chosen = [p.iri for p in model.profiles.values() if p.country is None]
+    return sorted(chosen, key=lambda iri: (model.level_of(model.profiles[iri].qualifications), iri))
 
 
 def pathway_matrix(
@@ -193,28 +307,81 @@ def pathway_matrix(
     rank: str = "duration",
     filters: Filters | None = None,
     lang: str = "en",
+    home: str | None = None,
+    situation: str | None = None,
+    online: bool = True,
+    cross_border: bool = True,
 ) -> MatrixAnswer:
-    """The best route from each entry profile to one role, in one table."""
+    """The best route to one role from each preset: of the home country with `home`, else
+    one table per country (and one of country-neutral presets)."""
     _check(1, rank, lang)
     model = model_of(kg)
-    filters = filters or Filters()
-    role_iri = resolve(model, kg.iris, "role", role, lang)
-    rows = []
-    for profile in sorted(
-        model.profiles.values(), key=lambda p: (model.level_of(p.qualifications), p.iri)
-    ):
-        one = find_pathways(kg, role_iri, profile.iri, k=1, rank=rank, filters=filters, lang=lang)
-        best = one.routes[0] if one.routes else None
-        rows.append(
-            MatrixRow(
-                entry=one.entry or Ref(profile.iri, profile.iri),
-                found=one.found,
-                total_weeks=best.total_weeks if best else None,
-                steps=len(best.steps) if best else None,
-                courses=[s.course for s in best.steps] if best else [],
-                qualifications_gained=best.qualifications_gained if best else [],
-                reasons=one.reasons,
+    role_iri = resolve(model, kg.iris, "role", role, lang, parameter="role")
+    home_iri = resolve_region(model, kg.iris, home, "home") if home else None
+    if home_iri is not None:
+        home_country = model.region_country.get(home_iri) or None
+        groups = [(home_country, presets_of(model, home_country))]
+    else:
+        countries = sorted({p.country for p in model.profiles.values() if p.country})
+        groups = [(c, presets_of(model, c)) for c in countries]
+        neutral = presets_of(model, None)
+        if neutral or not groups:
+            groups.append((None, neutral))
+    tables = []
+    for country, presets in groups:
+        rows = []
+        for preset in presets:
+            one = find_pathways(
+                kg,
+                role_iri,
+                preset,
+                k=1,
+                rank=rank,
+                filters=filters,
+                lang=lang,
+                home=home_iri or (_country_region(model, country) if country else None),
+                situation=situation,
+                online=online,
+                cross_border=cross_border,
             )
-        )
+            rows.append(_row(one, country))
+        tables.append(MatrixTable(country, rows))
     d = Describer(model, lang)
-    return MatrixAnswer(d.ref(role_iri), rank, filters.active(), rows, kg.version())
+    return MatrixAnswer(
+        d.ref(role_iri),
+        rank,
+        (filters or Filters()).active(),
+        [row for t in tables for row in t.rows],
+        tables,
+        d.ref(home_iri) if home_iri else None,
+        kg.version(),
+    )
+
+
+def _country_region(model: PathwayModel, code: str) -> str | None:
+    return next(
+        (
+            r
+            for r, cc in model.region_country.items()
+            if cc == code and r.rsplit("/", 1)[-1] == code
+        ),
+        None,
+    )
+
+
+def _row(one: PathwayAnswer, country: str | None) -> MatrixRow:
+    best = one.routes[0] if one.routes else None
+    return MatrixRow(
+        entry=one.entry or Ref("", ""),
+        country=country,
+        found=one.found,
+        total_weeks=best.total_weeks if best else None,
+        total_weeks_is_lower_bound=best.total_weeks_is_lower_bound if best else False,
+        total_fee_eur=best.total_fee_eur if best else None,
+        steps=len(best.steps) if best else None,
+        courses=[s.course for s in best.steps] if best else [],
+        qualifications_gained=best.qualifications_gained if best else [],
+        confidence=best.confidence if best else None,
+        explanation=best.explanation.text if best else [r.message for r in one.reasons],
+        reasons=one.reasons,
+    )

@@ -1,4 +1,5 @@
-"""Filters a counsellor puts on a search: place, teaching language, mode, length, cost."""
+"""Filters on a search: place, teaching language, mode, length, cost, and what the person's
+situation implies (offer status, audience, online study, moving across a border)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ class Filters:
 
     Place filters (countries, regions: region IRIs) keep a course located in any of
     them, at any depth; online courses are kept wherever they are run from.
+    `statuses` and `audiences` keep offers of those statuses (running, planned, ended,
+    unknown) and open to those audiences (anyone, youth, unemployed, ...). `online=False`
+    removes online courses; `stay_in` (a country code) removes steps on site in another
+    country (no moving across the border); `within` (a country code) keeps only steps
+    given in that country, online ones included; `exclude` removes single steps (those that would
+    award what the person already holds).
     """
 
     countries: frozenset[str] = frozenset()
@@ -23,9 +30,25 @@ class Filters:
     modes: frozenset[str] = frozenset()
     max_weeks: float | None = None
     free_only: bool = False
+    statuses: frozenset[str] = frozenset()
+    audiences: frozenset[str] = frozenset()
+    online: bool = True
+    stay_in: str | None = None
+    within: str | None = None
+    exclude: frozenset[int] = frozenset()
 
     def allows(self, course: CourseNode) -> bool:
-        if not course.usable:
+        if not course.usable or course.idx in self.exclude:
+            return False
+        if self.statuses and course.status not in self.statuses:
+            return False
+        if self.audiences and self.audiences.isdisjoint(course.audience):
+            return False
+        if not self.online and course.online:
+            return False
+        if self.stay_in and not course.online and course.country not in (None, self.stay_in):
+            return False
+        if self.within and course.country not in (None, self.within):
             return False
         if self.languages and self.languages.isdisjoint(course.languages):
             return False
@@ -44,7 +67,7 @@ class Filters:
         out: dict[str, object] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if value in (None, False) or value == frozenset():
+            if value in (None, False) or value == frozenset() or f.name in _IMPLIED:
                 continue
             out[f.name] = sorted(value) if isinstance(value, frozenset) else value
         return out
@@ -55,10 +78,18 @@ class Filters:
             return replace(self, max_weeks=None)
         if name == "free_only":
             return replace(self, free_only=False)
-        if name not in ("countries", "regions", "languages", "modes"):
+        if name in ("stay_in", "within"):
+            return replace(self, **{name: None})  # type: ignore[arg-type]
+        if name == "online":
+            return replace(self, online=True)
+        if name not in ("countries", "regions", "languages", "modes", "statuses", "audiences"):
             raise ValueError(f"no filter {name}")
         empty: frozenset[str] = frozenset()
         return replace(self, **{name: empty})  # type: ignore[arg-type]
+
+
+#: filters set by the person's situation rather than asked for (shown as the person, not filters)
+_IMPLIED = ("statuses", "audiences", "online", "stay_in", "within", "exclude")
 
 
 def _mode_name(mode_iri: str) -> str:
@@ -75,7 +106,14 @@ class FilterIndex:
         self.by_language: dict[str, set[int]] = {}
         self.by_mode: dict[str, set[int]] = {}
         self.by_region: dict[str, set[int]] = {}
+        self.by_status: dict[str, set[int]] = {}
+        self.by_audience: dict[str, set[int]] = {}
+        self.by_country: dict[str | None, set[int]] = {}
         for c in courses:
+            self.by_status.setdefault(c.status, set()).add(c.idx)
+            for audience in c.audience:
+                self.by_audience.setdefault(audience, set()).add(c.idx)
+            self.by_country.setdefault(c.country, set()).add(c.idx)
             for lang in c.languages:
                 self.by_language.setdefault(lang, set()).add(c.idx)
             if c.mode:
@@ -97,6 +135,21 @@ class FilterIndex:
             keep &= _union(self.by_mode, filters.modes)
         if filters.free_only:
             keep &= self.free
+        if filters.statuses:
+            keep &= _union(self.by_status, filters.statuses)
+        if filters.audiences:
+            keep &= _union(self.by_audience, filters.audiences)
+        if not filters.online:
+            keep -= self.online
+        if filters.stay_in:
+            keep &= (
+                self.by_country.get(filters.stay_in, set())
+                | self.by_country.get(None, set())
+                | self.online
+            )
+        if filters.within:
+            keep &= self.by_country.get(filters.within, set()) | self.by_country.get(None, set())
+        keep -= filters.exclude
         for places in (filters.countries, filters.regions):
             if places:
                 keep &= _union(self.by_region, places) | self.online
@@ -107,7 +160,9 @@ class FilterIndex:
         return found
 
 
-def _union(index: dict[str, set[int]], keys: frozenset[str]) -> set[int]:
+def _union(
+    index: dict[str, set[int]] | dict[str | None, set[int]], keys: frozenset[str]
+) -> set[int]:
     out: set[int] = set()
     for key in keys:
         out |= index.get(key, set())

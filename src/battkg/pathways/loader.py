@@ -41,6 +41,8 @@ _COURSE_LISTS = {
     "offeredBy": "providers",
     "teachingLanguage": "languages",
     "locatedIn": "located_in",
+    "audience": "audience",
+    "startDate": "start_dates",
 }
 _COURSE_VALUES = {
     "entryRequirement": "requirement",
@@ -53,7 +55,16 @@ _COURSE_VALUES = {
     "placesPerYear": "places",
     "mode": "mode",
     "municipality": "municipality",
+    "offerStatus": "status",
+    "audienceEmployer": "employer",
+    "academicYear": "academic_year",
+    "endedIn": "ended_in",
+    "procedureKind": "kind",
 }
+#: vocabulary concepts read as their short names (voc:offer-running -> running)
+_CONCEPT_PREFIXES = ("offer-status-", "offer-", "audience-", "procedure-", "confidence-")
+_CONCEPT_VALUED = {"status", "audience", "kind"}
+_OLD_MARKS = {"partial": "estimated", "uncertain": "estimated"}
 _ROLE_LINKS = {
     "entryRequirement": "requirement",
     "essentialSkill": "essential",
@@ -93,7 +104,8 @@ def _parsed(lines: list[str]) -> list[list[Term]]:
 
 
 FACT_QUERIES = ("facts-contents", "facts-offers", "facts-terms", "facts-requirements")
-QUERIES = ("things", *FACT_QUERIES, "regions", "labels")
+QUERIES = ("things", *FACT_QUERIES, "facts-confidence", "regions", "labels")
+STEP_KINDS = ("Course", "RecognitionProcedure", "PathwayStep")
 WORKERS = 3
 
 
@@ -121,30 +133,43 @@ def load_model(kg: KnowledgeGraph) -> PathwayModel:
     for q, level in facts["eqfLevel"]:
         if q not in kinds["EntryProfile"]:
             b.qualification(q, numbers.get(level[1:-1]))
-    courses = kinds["Course"]
+    courses = set().union(*(kinds[k] for k in STEP_KINDS))
     for course in courses:
         b.course(course)
     _requirements(b, facts, numbers)
     entries = b.courses
     values: dict[str, object] = {}  # cell -> value: durations, languages, modes repeat a lot
     for link, key in _COURSE_LISTS.items():
-        iri_valued = link != "teachingLanguage"
+        iri_valued = link not in ("teachingLanguage", "startDate")
         for s, v in facts[link]:
             entry = entries.get(s)
             if entry is not None:
                 found = v[1:-1] if iri_valued else _cached(values, v)
-                entry[key].append(found)  # type: ignore[attr-defined]
+                entry[key].append(concept(found) if key in _CONCEPT_VALUED else found)  # type: ignore[attr-defined]
     for link, key in _COURSE_VALUES.items():
         for s, v in facts[link]:
             entry = entries.get(s)
             if entry is not None:
-                entry[key] = _cached(values, v)
+                found_value = _cached(values, v)
+                entry[key] = concept(found_value) if key in _CONCEPT_VALUED else found_value
+    for line in answers.pop("facts-confidence"):
+        thing, prop, mark, source = [*line.split("\t"), ""][:4]
+        if thing[1:-1] in entries and prop.startswith(f"<{BKG}"):
+            mark_name = str(concept(mark[1:-1]))
+            b.mark(
+                thing[1:-1],
+                prop[cut:-1],
+                _OLD_MARKS.get(mark_name, mark_name),
+                source[1:-1] if source.startswith("<") else None,
+            )
+    for s, v in facts["certifiesSkill"]:
+        b.certified(s, v[1:-1])
     _roles_and_profiles(b, facts, kinds)
     parents: dict[str, set[str]] = defaultdict(set)
-    for region, parent, code in _parsed(answers.pop("regions")):
+    for region, parent, code in _parsed(answers["regions"]):
         if isinstance(parent, str):
             parents[str(region)].add(parent)
-        if isinstance(code, Lit):
+        if isinstance(code, Lit) and code.value:
             b.region_country[str(region)] = code.value
     for entry in b.courses.values():
         located = entry["located_in"]
@@ -153,6 +178,16 @@ def load_model(kg: KnowledgeGraph) -> PathwayModel:
         country = next((b.region_country[p] for p in above if p in b.region_country), None)
         if country and region not in b.region_country:
             b.region_country[region] = country
+    for line in answers["regions"]:  # regions in no country stay known, with no code
+        b.region_country.setdefault(line.split("\t", 1)[0][1:-1], "")
+    b.region_parents = dict(parents)
+    for s, v in facts["qualificationCountry"]:
+        country_code = b.region_country.get(v[1:-1])
+        if country_code:
+            b.qualification_country[s] = country_code
+    for s, v in facts["profileCountry"]:
+        if s in b.profiles:
+            b.profile(s, country=b.region_country.get(v[1:-1]))
     for line in answers.pop("labels"):
         thing, preferred, cell = line.split("\t")
         label = parse_term(cell)
@@ -210,6 +245,17 @@ def _roles_and_profiles(
     for s, v in facts["experienceYears"]:
         if s in profiles:
             b.profile(s, experience=_num(parse_term(v)))
+
+
+def concept(value: object) -> object:
+    """A vocabulary concept IRI as its short name (voc:audience-youth -> youth)."""
+    if not isinstance(value, str) or "/" not in value:
+        return value
+    name = value.rsplit("/", 1)[-1]
+    for prefix in _CONCEPT_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
 
 
 def _cached(cache: dict[str, object], cell: str) -> object:
@@ -292,4 +338,7 @@ def _py(term: Term) -> object:
 
 
 def _prefixed(sparql: str) -> str:
-    return f"PREFIX bkg: <{BKG}>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n{sparql}"
+    return (
+        f"PREFIX bkg: <{BKG}>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        f"PREFIX dcterms: <http://purl.org/dc/terms/>\n{sparql}"
+    )

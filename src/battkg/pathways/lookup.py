@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from ..errors import NotFoundError
 from ..namespaces import Iris
 from .model import PathwayModel
+from .textsearch import index_of as text_index_of
+from .textsearch import things_by_kind
 
-KINDS = ("role", "entry-profile", "course")
+KINDS = ("role", "entry-profile", "course", "qualification", "skill")
 _ABSOLUTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -33,10 +35,20 @@ def things(model: PathwayModel, kind: str) -> Iterable[str]:
         return model.roles
     if kind == "entry-profile":
         return model.profiles
-    return model.course_index
+    if kind == "course":
+        return model.course_index
+    return things_by_kind(model)[kind]
 
 
-def resolve(model: PathwayModel, iris: Iris, kind: str, value: str, lang: str = "en") -> str:
+def resolve(
+    model: PathwayModel,
+    iris: Iris,
+    kind: str,
+    value: str,
+    lang: str = "en",
+    *,
+    parameter: str | None = None,
+) -> str:
     """The IRI of a role, entry profile or course given as IRI, short id or exact label."""
     known = things(model, kind)
     text = value.strip()
@@ -52,15 +64,16 @@ def resolve(model: PathwayModel, iris: Iris, kind: str, value: str, lang: str = 
     for iri in known:
         if any(label.casefold() == folded for _, label in model.labels.all_texts(iri)):
             return iri
-    closest = search(model, text, lang, kinds=(kind,), limit=5)
+    closest = search(model, text.rsplit("/", 1)[-1], lang, kinds=(kind,), limit=5)
+    name = parameter or kind
     raise NotFoundError(
-        f"there is no {kind.replace('-', ' ')} {value!r}",
+        f"{name}={value!r}: there is no {kind.replace('-', ' ')} of that IRI, id or label",
         fix=f"give an IRI, a short id or a label; GET /pathways/search?q=...&kind={kind} finds them",
-        details={"closest": [{"id": m.id, "label": m.label} for m in closest]},
+        details={"parameter": name, "closest": [{"id": m.id, "label": m.label} for m in closest]},
     )
 
 
-def resolve_item(model: PathwayModel, iris: Iris, value: str) -> int:
+def resolve_item(model: PathwayModel, iris: Iris, value: str, lang: str = "en") -> int:
     """A qualification or skill the person already holds: an IRI or qualification/<id>, skill/<id>."""
     text = value.strip()
     candidates = [text] if _ABSOLUTE.match(text) else []
@@ -72,13 +85,20 @@ def resolve_item(model: PathwayModel, iris: Iris, value: str) -> int:
         found = model.item(iri)
         if found is not None:
             return found
+    closest = search(
+        model, text.rsplit("/", 1)[-1], lang, kinds=("qualification", "skill"), limit=5
+    )
     raise NotFoundError(
-        f"there is no qualification or skill {value!r} in the data",
-        fix="give its IRI, or qualification/<id> or skill/<id>",
+        f"holds={value!r} is neither a qualification nor a skill in the data",
+        fix="give a qualification's or skill's IRI, or qualification/<id> or skill/<id>",
+        details={
+            "parameter": "holds",
+            "closest": [{"id": m.id, "label": m.label} for m in closest],
+        },
     )
 
 
-def resolve_region(model: PathwayModel, iris: Iris, value: str) -> str:
+def resolve_region(model: PathwayModel, iris: Iris, value: str, parameter: str = "region") -> str:
     """A region or country: an IRI, a short id, a NUTS code or a country code such as SE."""
     text = value.strip()
     for iri in (
@@ -88,10 +108,16 @@ def resolve_region(model: PathwayModel, iris: Iris, value: str) -> str:
     ):
         if iri in model.region_country:
             return iri
-    codes = sorted(set(model.region_country.values()))
+    codes = sorted({c for c in model.region_country.values() if c})
+    short = {iri.rsplit("/", 1)[-1]: iri for iri in model.region_country}
+    near = difflib.get_close_matches(text.upper(), list(short), n=5, cutoff=0.5)
     raise NotFoundError(
-        f"there is no region {value!r}",
+        f"{parameter}={value!r}: there is no region of that code or IRI",
         fix=f"give a NUTS code (e.g. SE331) or a country code ({', '.join(codes) or 'SE, FI, NO'})",
+        details={
+            "parameter": parameter,
+            "closest": [{"id": short[c], "label": model.labels.get(short[c])} for c in near],
+        },
     )
 
 
@@ -103,38 +129,11 @@ def search(
     kinds: Iterable[str] = KINDS,
     limit: int = 20,
 ) -> list[Match]:
-    """Things whose labels (any language) or short ids best match `query`, best first."""
-    folded = query.casefold().strip()
-    if not folded:
-        return []
-    matches: list[Match] = []
-    for kind in kinds:
-        for iri in things(model, kind):
-            best, matched = 0.0, ""
-            texts = [text for _, text in model.labels.all_texts(iri)] + [
-                iri.rsplit("/", 1)[-1].replace("-", " ")
-            ]
-            for text in texts:
-                score = _score(folded, text.casefold())
-                if score > best:
-                    best, matched = score, text
-            if best >= 0.45:
-                matches.append(
-                    Match(iri, kind, model.labels.get(iri, lang), matched, round(best, 3))
-                )
-    matches.sort(key=lambda m: (-m.score, m.label))
-    return matches[:limit]
-
-
-def _score(query: str, text: str) -> float:
-    if query == text:
-        return 1.0
-    if query in text:
-        return 0.9 if text.startswith(query) else 0.8
-    matcher = difflib.SequenceMatcher(None, query, text, autojunk=False)
-    if matcher.real_quick_ratio() < 0.45 or matcher.quick_ratio() < 0.45:
-        return 0.0
-    words = max(
-        (difflib.SequenceMatcher(None, query, w).ratio() for w in text.split()), default=0.0
-    )
-    return max(matcher.ratio(), 0.95 * words)
+    """Things whose labels (any language) or short ids best match `query`, best first: an
+    exact or prefix match of a label, then by score, then shorter labels (textsearch.py)."""
+    found = text_index_of(model).search(query, kinds)
+    found.sort(key=lambda m: (-m[0], m[1], m[2].iri))
+    return [
+        Match(e.iri, e.kind, model.labels.get(e.iri, lang), text, round(score, 3))
+        for score, _, e, text in found[:limit]
+    ]

@@ -13,11 +13,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .labels import Labels
+
 #: Costs are integers so that sums are exact: weeks are counted in hundredths.
 WEEK = 100
 #: Secondary rankings add the weeks below this scale (lexicographic in one integer).
-SCALE = 10**7
-RANKS = ("duration", "steps", "cost")
+SCALE = 10**6
+#: Every cost ends in a tie-break: the number of the step's key facts that are not confirmed,
+#: so that among routes equal in the ranking, those resting on confirmed facts come first.
+TIE = 100
+RANKS = ("duration", "steps", "cost", "confidence")
+#: The facts every step must mark (decision 0050).
+KEY_FACTS = (
+    "durationWeeks",
+    "tuitionFee",
+    "entryRequirement",
+    "awardsQualification",
+    "placesPerYear",
+    "startDate",
+    "teachingLanguage",
+    "offerStatus",
+)
+CONFIDENCE_MARKS = ("confirmed", "estimated", "unknown")
 #: Approximate EUR value of one unit of each currency, to rank fees across countries.
 EUR_PER_UNIT = {"EUR": 1.0, "SEK": 0.088, "NOK": 0.086, "DKK": 0.134, "ISK": 0.0066}
 
@@ -61,7 +78,18 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """How sure the data is of one key fact of a step, and where it comes from."""
+
+    prop: str
+    confidence: str  # confirmed, estimated or unknown
+    source: str | None = None
+
+
+@dataclass(frozen=True)
 class CourseNode:
+    """A pathway step: a course or programme, or a recognition, validation or trade test."""
+
     idx: int
     iri: str
     requirement: Requirement | None
@@ -82,6 +110,21 @@ class CourseNode:
     located_in: tuple[str, ...] = ()
     providers: tuple[str, ...] = ()
     awards: frozenset[int] = field(default=frozenset(), compare=False)
+    #: course, recognition, validation or trade-test
+    kind: str = "course"
+    #: running, planned, ended or unknown
+    status: str = "unknown"
+    audience: frozenset[str] = frozenset({"anyone"})
+    employer: str | None = None
+    start_dates: tuple[str, ...] = ()
+    academic_year: str | None = None
+    ended_in: str | None = None
+    #: False: the data gives no duration (`weeks` is 0, a lower bound)
+    weeks_known: bool = True
+    #: the key facts with their confidence; `doubts` counts those not confirmed
+    facts: tuple[Fact, ...] = ()
+    doubts: int = 0
+    country: str | None = None  # the country code of where it is given (SE, FI, NO)
 
     @property
     def usable(self) -> bool:
@@ -89,22 +132,37 @@ class CourseNode:
         return self.requirement is not None and self.requirement.has_alternatives()
 
     @property
+    def fee_known(self) -> bool:
+        return bool(self.funded) or self.fee is not None
+
+    @property
     def free(self) -> bool:
+        """Known to be free: publicly funded, or a stated fee of 0 (an unknown fee is not)."""
         return bool(self.funded) or self.fee == 0
 
+    @property
+    def online(self) -> bool:
+        return bool(self.mode) and str(self.mode).endswith("mode-online")
+
     def fee_eur(self) -> float:
+        """The fee in EUR; 0 when free or unknown (`fee_known` tells which)."""
         if self.funded or not self.fee:
             return 0.0
         return self.fee * EUR_PER_UNIT.get((self.currency or "EUR").upper(), 1.0)
 
     def cost(self, rank: str) -> int:
-        """The course's cost for a ranking, as one integer (primary x SCALE + weeks)."""
-        weeks = round(self.weeks * WEEK)
+        """The step's cost for a ranking, as one integer: (primary x SCALE + weeks) x TIE +
+        the facts not confirmed. An unknown duration or fee counts as 0 (a lower bound)."""
+        weeks = min(round(self.weeks * WEEK), SCALE - 1)
         if rank == "steps":
-            return SCALE + weeks
-        if rank == "cost":
-            return round(self.fee_eur() * 100) * SCALE + weeks
-        return weeks
+            primary = SCALE + weeks
+        elif rank == "cost":
+            primary = round(self.fee_eur()) * SCALE + weeks
+        elif rank == "confidence":
+            primary = self.doubts * SCALE + weeks
+        else:
+            primary = weeks
+        return primary * TIE + self.doubts
 
 
 @dataclass(frozen=True)
@@ -121,6 +179,7 @@ class EntryProfile:
     qualifications: tuple[int, ...] = ()
     skills: tuple[int, ...] = ()
     experience: float = 0.0
+    country: str | None = None  # the country code of a country-aware preset
 
 
 @dataclass(frozen=True)
@@ -131,33 +190,6 @@ class Start:
     level: float
     experience: float
     profile: str | None = None
-
-
-@dataclass
-class Labels:
-    """Preferred and alternative labels by IRI and language, with fallback."""
-
-    pref: dict[str, dict[str, str]] = field(default_factory=dict)
-    alt: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-
-    def add(self, iri: str, lang: str, text: str, *, preferred: bool = True) -> None:
-        if preferred:
-            self.pref.setdefault(iri, {}).setdefault(lang, text)
-        else:
-            self.alt.setdefault(iri, []).append((lang, text))
-
-    def get(self, iri: str, lang: str = "en") -> str:
-        by_lang = self.pref.get(iri)
-        if by_lang:
-            for candidate in (lang, "en", "sv", "fi", "nb", ""):
-                if candidate in by_lang:
-                    return by_lang[candidate]
-            return next(iter(by_lang.values()))
-        return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-
-    def all_texts(self, iri: str) -> list[tuple[str, str]]:
-        """Every (language, label) of a thing, preferred first."""
-        return list(self.pref.get(iri, {}).items()) + self.alt.get(iri, [])
 
 
 @dataclass
@@ -172,6 +204,12 @@ class PathwayModel:
     profiles: dict[str, EntryProfile]
     labels: Labels
     region_country: dict[str, str] = field(default_factory=dict)
+    #: qualification item -> the skill items a holder can be assumed to have
+    certified: dict[int, frozenset[int]] = field(default_factory=dict)
+    #: qualification item -> the country code of its education system
+    qualification_country: dict[int, str] = field(default_factory=dict)
+    #: region IRI -> the regions it lies within (its closure)
+    region_parents: dict[str, frozenset[str]] = field(default_factory=dict)
     course_index: dict[str, int] = field(default_factory=dict)
     awarders: dict[int, list[int]] = field(default_factory=dict)
     _supporters: dict[tuple[object, ...], tuple[int, ...]] = field(default_factory=dict)
@@ -194,16 +232,33 @@ class PathwayModel:
     def level_of(self, items: Iterable[int]) -> float:
         return max((self.qualification_level.get(i, 0.0) for i in items), default=0.0)
 
+    def with_certified(self, items: Iterable[int]) -> set[int]:
+        """Items plus the skills their qualifications certify."""
+        held = set(items)
+        for item in list(held):
+            held |= self.certified.get(item, frozenset())
+        return held
+
     def start(
         self,
         profile: EntryProfile | None,
         extra: Iterable[int] = (),
         experience: float | None = None,
+        country: str | None = None,
     ) -> Start:
+        """What a person starts with: a preset's holdings (with a `country`, a country-neutral
+        preset's qualifications of that country only), what else they hold, and the skills
+        their qualifications certify."""
         held = set(extra)
         if profile is not None:
-            held.update(profile.qualifications)
+            quals = profile.qualifications
+            if country and not profile.country:
+                quals = tuple(
+                    q for q in quals if self.qualification_country.get(q, country) == country
+                )
+            held.update(quals)
             held.update(profile.skills)
+        held = self.with_certified(held)
         years = experience if experience is not None else (profile.experience if profile else 0.0)
         return Start(frozenset(held), self.level_of(held), years, profile.iri if profile else None)
 

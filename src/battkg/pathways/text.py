@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .answer import Reason, RouteView
-from .engine import MatrixAnswer, PathwayAnswer
+from .engine import MatrixAnswer, MatrixRow, PathwayAnswer
+from .moves import MovesAnswer
+from .views import Reason, RouteView
 
 
 def render_answer(answer: PathwayAnswer) -> str:
@@ -14,10 +15,14 @@ def render_answer(answer: PathwayAnswer) -> str:
     if not answer.found:
         lines.append("no route:")
         lines += _reasons(answer.reasons)
-        return "\n".join(lines)
+        if answer.nearest is not None:
+            lines += ["", f"nearest route without {answer.nearest.without}:"]
+            lines += _route(answer.nearest.route)
+        return "\n".join(lines) + "\n"
     for route in answer.routes:
         lines += ["", *_route(route)]
-    lines += ["", *_reasons([r for r in answer.reasons if r.code != "already-qualified"])]
+    lines += ["", *_reasons(answer.reasons)]
+    lines += [f"  ({note})" for note in answer.notes]
     if not answer.complete:
         lines.append(
             "(the exact search stopped at its limit: these are the best routes found, not proven shortest)"
@@ -26,17 +31,19 @@ def render_answer(answer: PathwayAnswer) -> str:
 
 
 def _route(route: RouteView) -> list[str]:
-    head = f"route {route.rank}: {route.total_weeks:g} weeks, {len(route.steps)} step(s)"
-    if route.total_fee_eur:
+    weeks = f"{'at least ' if route.total_weeks_is_lower_bound else ''}{route.total_weeks:g} weeks"
+    head = f"route {route.rank}: {weeks}, {len(route.steps)} step(s), facts {route.confidence}"
+    if route.total_fee_eur is None:
+        head += ", fee unknown"
+    elif route.total_fee_eur:
         head += f", fees about {route.total_fee_eur:,.0f} EUR"
     lines = [head]
-    if not route.steps:
-        lines.append("  already meets the role's requirement")
     for n, step in enumerate(route.steps, 1):
         where = ", ".join(p.label for p in step.providers)
         place = step.municipality or ", ".join(p.label for p in step.places)
         mode = step.mode.label if step.mode else ""
-        lines.append(f"  {n}. {step.course.label} ({step.weeks:g} weeks)")
+        length = f"{step.weeks:g} weeks" if step.weeks is not None else "duration unknown"
+        lines.append(f"  {n}. {step.course.label} ({length}; {step.offer_status})")
         lines.append(f"     {where}; {place}; {'/'.join(step.languages)}; {mode}")
         if step.requires:
             lines.append(f"     requires: {step.requires.text}")
@@ -46,12 +53,7 @@ def _route(route: RouteView) -> list[str]:
     lines.append(
         f"  essential skills covered: {route.essential_skills_covered} of {route.essential_skills_total}"
     )
-    for missing in route.missing_essential_skills:
-        fills = (
-            ", ".join(f"{c.course.label} ({c.weeks:g} w)" for c in missing.short_courses)
-            or "no course teaches it"
-        )
-        lines.append(f"    missing {missing.skill.label}: {fills}")
+    lines += [f"  - {line}" for line in route.explanation.text]
     return lines
 
 
@@ -70,10 +72,17 @@ def render_matrix(matrix: MatrixAnswer) -> str:
     if matrix.filters:
         lines.append("filters: " + ", ".join(f"{k}={_value(v)}" for k, v in matrix.filters.items()))
     width = max((len(r.entry.label) for r in matrix.rows), default=10)
-    lines.append("")
-    lines.append(f"{'entry profile':<{width}}  {'weeks':>6}  {'steps':>5}  route")
+    for table in matrix.tables:
+        lines.append("")
+        lines.append(f"[{table.country or 'not tied to a country'}]")
+        lines += _table(table.rows, width)
+    return "\n".join(lines) + "\n"
+
+
+def _table(rows: list[MatrixRow], width: int) -> list[str]:
+    lines = [f"{'entry profile':<{width}}  {'weeks':>6}  {'steps':>5}  route"]
     lines.append(f"{'-' * width}  {'-' * 6}  {'-' * 5}  {'-' * 40}")
-    for row in matrix.rows:
+    for row in rows:
         if row.found:
             route = " > ".join(c.label for c in row.courses) or "(already qualified)"
             lines.append(
@@ -82,4 +91,22 @@ def render_matrix(matrix: MatrixAnswer) -> str:
         else:
             why = row.reasons[0].message if row.reasons else ""
             lines.append(f"{row.entry.label:<{width}}  {'-':>6}  {'-':>5}  no route: {why}")
+    return lines
+
+
+def render_moves(found: MovesAnswer) -> str:
+    lines = [f"lateral moves from {found.job.label} ({len(found.job_skills)} essential skills)"]
+    for n, move in enumerate(found.moves, 1):
+        lines.append("")
+        lines.append(
+            f"{n}. {move.role.label}: covers {move.essential_covered} of {move.essential_total} "
+            f"essential skills ({move.share:.0%})"
+        )
+        lines.append("   shared: " + ", ".join(s.label for s in move.shared_skills))
+        if move.route is None:
+            lines += [f"   no bridging route: {why}" for why in move.reasons[:1]]
+        elif not move.route.steps:
+            lines.append("   already qualified")
+        else:
+            lines += ["   " + line for line in _route(move.route)]
     return "\n".join(lines) + "\n"

@@ -5,7 +5,9 @@ GET /pathways/matrix           the best route from every entry profile to a role
 GET /pathways/roles            roles, entry profiles and courses for pickers
 GET /pathways/entry-profiles
 GET /pathways/courses
-GET /pathways/search           multilingual search over roles, entry profiles and courses
+GET /pathways/search           multilingual search over roles, entry profiles, courses,
+                               qualifications and skills
+GET /pathways/moves            lateral moves from a job the person holds or held
 """
 
 from __future__ import annotations
@@ -24,29 +26,64 @@ from ..pathways.engine import (
     pathway_matrix,
 )
 from ..pathways.filters import Filters
-from ..pathways.lookup import Match, search, things
+from ..pathways.lookup import KINDS, Match, search, things
+from ..pathways.moves import MovesAnswer, lateral_moves
 from .deps import KGDep
+from .errors import responses
 
 router = APIRouter(prefix="/pathways", tags=["pathways"])
 
-Rank = Literal["duration", "steps", "cost"]
+Rank = Literal["duration", "steps", "cost", "confidence"]
 Lang = Literal["en", "sv", "fi", "nb"]
 Mode = Literal["on-site", "online", "blended"]
-Kind = Literal["role", "entry-profile", "course"]
+Kind = Literal["role", "entry-profile", "course", "qualification", "skill"]
+Situation = Literal["employed", "unemployed", "in-school"]
+Status = Literal["running", "planned", "ended", "unknown"]
+Audience = Literal["anyone", "youth", "unemployed", "employees", "vocational-teachers"]
 
 RoleParam = Annotated[
     str,
     Query(min_length=1, description="The role: IRI, short id (cell-assembly-operator) or label."),
 ]
 EntryParam = Annotated[
-    str,
+    str | None,
     Query(
         min_length=1,
-        description="The entry profile: IRI, short id (compulsory-school-only) or label.",
+        description="A preset (entry profile): IRI, short id (compulsory-school-only) or label; "
+        "optional when `holds` or `job` say what the person has.",
     ),
 ]
 RankParam = Annotated[
-    Rank, Query(description="Order routes by total weeks, number of courses, or fees (EUR).")
+    Rank,
+    Query(
+        description="Order routes by total weeks, number of steps, fees (EUR), or confidence "
+        "(fewest estimated or unknown facts, then weeks)."
+    ),
+]
+HomeParam = Annotated[
+    str | None,
+    Query(
+        description="Where the person lives: a NUTS code (SE331) or region IRI; implies the "
+        "home country, whose routes come first and whose qualifications a preset holds."
+    ),
+]
+SituationParam = Annotated[
+    Situation | None,
+    Query(
+        description="employed, unemployed (registered with the employment service: its "
+        "labour-market training is open) or in-school (youth programmes are open)."
+    ),
+]
+OnlineParam = Annotated[bool, Query(description="Whether online study is acceptable.")]
+CrossBorderParam = Annotated[
+    bool, Query(description="Whether moving across a border for a step is acceptable.")
+]
+JobParam = Annotated[
+    str | None,
+    Query(
+        description="A job the person holds or held: a battkg role or an ESCO occupation IRI; "
+        "its essential skills count as held."
+    ),
 ]
 LangParam = Annotated[
     Lang, Query(description="Language of the labels (falls back to en, sv, fi, nb).")
@@ -63,7 +100,20 @@ Languages = Annotated[
 ]
 Modes = Annotated[list[Mode] | None, Query(description="Study modes (repeatable).")]
 MaxWeeks = Annotated[float | None, Query(gt=0, description="Longest total duration in weeks.")]
-FreeOnly = Annotated[bool, Query(description="Only courses that are free or publicly funded.")]
+FreeOnly = Annotated[
+    bool, Query(description="Only steps known to be free (publicly funded or a stated fee of 0).")
+]
+Statuses = Annotated[
+    list[Status] | None,
+    Query(description="Offer statuses to use (repeatable; default running and planned)."),
+]
+Audiences = Annotated[
+    list[Audience] | None,
+    Query(
+        description="Audiences to use besides anyone and the person's situation (repeatable), "
+        "e.g. employees or vocational-teachers."
+    ),
+]
 
 
 @dataclass
@@ -80,6 +130,9 @@ def _filters(
     mode: Modes = None,
     max_weeks: MaxWeeks = None,
     free_only: FreeOnly = False,
+    offer_status: Statuses = None,
+    audience: Audiences = None,
+    situation: SituationParam = None,
 ) -> Filters:
     return make_filters(
         kg,
@@ -89,20 +142,21 @@ def _filters(
         modes=mode or (),
         max_weeks=max_weeks,
         free_only=free_only,
+        offer_status=offer_status or (),
+        audience=audience or (),
+        situation=situation,
     )
 
 
 FiltersDep = Annotated[Filters, Depends(_filters)]
 
 
-@router.get(
-    "", response_model=PathwayAnswer, summary="The k best routes from an entry profile to a role"
-)
+@router.get("", response_model=PathwayAnswer, summary="The k best routes for a person to a role")
 def pathways(
     kg: KGDep,
     role: RoleParam,
-    entry: EntryParam,
     filters: FiltersDep,
+    entry: EntryParam = None,
     k: Annotated[int, Query(ge=1, le=10, description="How many distinct routes.")] = 3,
     rank: RankParam = "duration",
     lang: LangParam = "en",
@@ -112,10 +166,17 @@ def pathways(
     experience: Annotated[
         float | None, Query(ge=0, description="Years of experience (default: the profile's).")
     ] = None,
+    home: HomeParam = None,
+    situation: SituationParam = None,
+    online: OnlineParam = True,
+    cross_border: CrossBorderParam = True,
+    job: JobParam = None,
 ) -> PathwayAnswer:
-    """Routes are ranked by `rank`, distinct as sets of courses, and minimal (no course can be
-    left out). When there is no route, `found` is false and `reasons` says which requirement
-    cannot be met and which filter removed the last option."""
+    """Routes are ranked by `rank`, distinct as sets of steps, and minimal (no step can be
+    left out, and none awards what the person already holds). With `home`, routes that stay
+    in the home country come first. Every route has an explanation in `lang`. When there is
+    no route, `found` is false, `reasons` says which requirement cannot be met and which
+    filter or offer rule removed the last option, and `nearest` is the best route without it."""
     return find_pathways(
         kg,
         role,
@@ -126,13 +187,19 @@ def pathways(
         lang=lang,
         holds=holds or (),
         experience=experience,
+        home=home,
+        situation=situation,
+        online=online,
+        cross_border=cross_border,
+        job=job,
     )
 
 
 @router.get(
     "/matrix",
     response_model=MatrixAnswer,
-    summary="The best route to a role from every entry profile",
+    summary="The best route to a role from every preset (of the home country, or per country)",
+    responses=responses(404),
 )
 def matrix(
     kg: KGDep,
@@ -140,8 +207,53 @@ def matrix(
     filters: FiltersDep,
     rank: RankParam = "duration",
     lang: LangParam = "en",
+    home: HomeParam = None,
+    situation: SituationParam = None,
+    online: OnlineParam = True,
+    cross_border: CrossBorderParam = True,
 ) -> MatrixAnswer:
-    return pathway_matrix(kg, role, rank=rank, filters=filters, lang=lang)
+    """With `home`: one row per preset of the home country. Without: one table per country
+    (and one of country-neutral presets), each preset searched from its own country."""
+    return pathway_matrix(
+        kg,
+        role,
+        rank=rank,
+        filters=filters,
+        lang=lang,
+        home=home,
+        situation=situation,
+        online=online,
+        cross_border=cross_border,
+    )
+
+
+@router.get(
+    "/moves",
+    response_model=MovesAnswer,
+    summary="Lateral moves: neighbouring roles of a job, with the shortest bridging routes",
+    responses=responses(404),
+)
+def moves(
+    kg: KGDep,
+    job: Annotated[
+        str,
+        Query(
+            description="The job the person holds or held: a battkg role (IRI, short id or "
+            "label) or an ESCO occupation IRI."
+        ),
+    ],
+    filters: FiltersDep,
+    lang: LangParam = "en",
+    home: HomeParam = None,
+    situation: SituationParam = None,
+    limit: Annotated[int, Query(ge=1, le=20, description="How many neighbouring roles.")] = 5,
+) -> MovesAnswer:
+    """Roles sharing essential skills with the job, ranked by the share of their essential
+    skills the job already covers, then the skills shared, then closeness of entry level;
+    each with the shortest route for a person holding the job's skills."""
+    return lateral_moves(
+        kg, job, lang=lang, limit=limit, filters=filters, home=home, situation=situation
+    )
 
 
 def _listing(kg: KGDep, kind: Kind, q: str | None, lang: str, limit: int) -> list[ThingPublic]:
@@ -180,7 +292,7 @@ def courses(kg: KGDep, q: Q = None, lang: LangParam = "en", limit: Limit = 50) -
 @router.get(
     "/search",
     response_model=list[Match],
-    summary="Search roles, entry profiles and courses by label",
+    summary="Search roles, entry profiles, courses, qualifications and skills by label",
 )
 def search_things(
     kg: KGDep,
@@ -191,6 +303,4 @@ def search_things(
     ] = None,
     limit: Limit = 20,
 ) -> list[Match]:
-    return search(
-        model_of(kg), q, lang, kinds=kind or ("role", "entry-profile", "course"), limit=limit
-    )
+    return search(model_of(kg), q, lang, kinds=kind or KINDS, limit=limit)

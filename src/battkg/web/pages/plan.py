@@ -9,8 +9,8 @@ from datetime import date
 
 from markupsafe import Markup
 
-from ...pathways.answer import RouteView
 from ...pathways.model import CourseNode, PathwayModel, Requirement, Start
+from ...pathways.views import RouteView
 from .directory import Directory, Fact, Labeller
 
 Gettext = Callable[[str], str]
@@ -43,12 +43,12 @@ class StepCard:
 class Plan:
     rank: int
     total_weeks: float
-    total_fee_eur: float
+    total_fee_eur: float | None  # None: some step's fee is unknown
     steps: list[StepCard]
     role_met: list[Markup]
     covered: int
     total: int
-    missing: list[tuple[Markup, list[tuple[str, Markup, float, bool]]]] = field(
+    missing: list[tuple[Markup, list[tuple[str, Markup, float | None, bool]]]] = field(
         default_factory=list
     )
     estimates: int = 0

@@ -1,0 +1,151 @@
+"""Why a route leads to the role: each clause of the role's requirement, which holding of the
+person or which step meets it, the skills gap left, and the facts the route rests on."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .model import CourseNode, Requirement, RoleNode, Start
+from .views import Clause, Explanation, FactView, Ref, RouteView
+
+if TYPE_CHECKING:
+    from .answer import Describer
+
+
+def _ways_in_holding(d: Describer, req: Requirement, start: Start) -> Ref | None:
+    """The holding through which a person meets the ways into a requirement (None: open
+    entry or prior learning, which need no holding)."""
+    model = d.model
+    accepted = sorted(req.accepts & start.held)
+    if accepted:
+        return d.item(accepted[0])
+    if req.min_level is not None:
+        quals = [q for q in start.held if model.qualification_level.get(q, 0.0) >= req.min_level]
+        if quals:
+            return d.item(max(quals, key=lambda q: (model.qualification_level[q], -q)))
+    return None
+
+
+def _skill_holding(d: Describer, skill: int, start: Start) -> Ref:
+    """The qualification that certifies a held skill, or the skill itself."""
+    for q in sorted(start.held):
+        if skill in d.model.certified.get(q, frozenset()):
+            return d.item(q)
+    return d.item(skill)
+
+
+def clauses(
+    d: Describer, req: Requirement, start: Start, courses: list[CourseNode]
+) -> list[Clause]:
+    exp = start.experience
+    out: list[Clause] = []
+    if req.has_alternatives():
+        text = d.ways_in(req)
+        if req.alternatives_met(start.held, start.level, exp):
+            out.append(Clause("qualification", text, "holding", _ways_in_holding(d, req, start)))
+        else:
+            held, level, step = set(start.held), start.level, None
+            for n, course in enumerate(courses, 1):
+                held |= course.awards
+                level = max(level, course.award_level)
+                if req.alternatives_met(held, level, exp):
+                    step = n
+                    break
+            out.append(Clause("qualification", text, "step" if step else "no", step=step))
+    for skill in sorted(req.skills, key=lambda s: d.item(s).label.lower()):
+        text = d.item(skill).label
+        if skill in start.held:
+            out.append(Clause("skill", text, "holding", _skill_holding(d, skill, start)))
+            continue
+        step = next((n for n, c in enumerate(courses, 1) if skill in c.awards), None)
+        out.append(Clause("skill", text, "step" if step else "no", step=step))
+    return out
+
+
+def explain(
+    d: Describer, view: RouteView, courses: list[CourseNode], start: Start, role: RoleNode
+) -> Explanation:
+    w = d.words
+    found = clauses(d, role.requirement, start, courses) if role.requirement else []
+    rests_on = [f for s in view.steps for f in s.facts if f.confidence != "confirmed"]
+    lines: list[str] = []
+    for clause in found:
+        if clause.met_by == "holding" and clause.holding is not None:
+            lines.append(
+                w.text(
+                    "{clause}: already met through {holding}.",
+                    clause=clause.text,
+                    holding=clause.holding.label,
+                )
+            )
+        elif clause.met_by == "holding":
+            lines.append(w.text("{clause}: already met.", clause=clause.text))
+        elif clause.met_by == "step" and clause.step is not None:
+            step = view.steps[clause.step - 1].course.label
+            lines.append(
+                w.text(
+                    "{clause}: met by step {n}, {step}.",
+                    clause=clause.text,
+                    n=clause.step,
+                    step=step,
+                )
+            )
+        else:
+            lines.append(w.text("{clause}: not met.", clause=clause.text))
+    weeks = w.weeks(view.total_weeks)
+    if view.total_weeks_is_lower_bound:
+        weeks = w.text("at least {weeks}", weeks=weeks)
+    if view.total_fee_eur is None:
+        fee = w.text("fee unknown")
+    elif view.total_fee_eur == 0:
+        fee = w.text("no fees")
+    else:
+        fee = w.text("fees about {eur} EUR", eur=format(round(view.total_fee_eur), ","))
+    if view.steps:
+        lines.append(w.text("In total: {weeks}; {fee}.", weeks=weeks, fee=fee))
+    for n, item in enumerate(view.steps, 1):
+        if item.cross_border is not None:
+            lines.append(
+                w.text(
+                    "Step {n}, {step}: {meaning}.",
+                    n=n,
+                    step=item.course.label,
+                    meaning=item.cross_border.text,
+                )
+            )
+    if not view.missing_essential_skills:
+        lines.append(w.text("The route covers every essential skill of the role."))
+    else:
+        label = (
+            w.text("Recommended upskilling:")
+            if not view.steps
+            else w.text("Skills gap after the route:")
+        )
+        for gap in view.missing_essential_skills:
+            fills = ", ".join(
+                f"{c.course.label} ({_length(d, c.weeks)})" for c in gap.short_courses
+            ) or w.text("no course teaches it")
+            lines.append(f"{label} {gap.skill.label}: {fills}.")
+    if view.steps and rests_on:
+        lines.append(
+            w.text(
+                "The route rests on estimated or unknown facts: {facts}.",
+                facts="; ".join(_fact(d, f) for f in rests_on),
+            )
+        )
+    elif view.steps:
+        lines.append(w.text("Every fact the route rests on is confirmed."))
+    return Explanation(found, view.missing_essential_skills, rests_on, lines)
+
+
+def _fact(d: Describer, fact: FactView) -> str:
+    return d.words.text(
+        "{fact} of step {n} ({confidence})",
+        fact=fact.label,
+        n=fact.step,
+        confidence=d.words.confidence(fact.confidence),
+    )
+
+
+def _length(d: Describer, weeks: float | None) -> str:
+    return d.words.weeks(weeks) if weeks is not None else d.words.text("duration unknown")

@@ -1,0 +1,49 @@
+"""Routes near home first: those that stay in the home country (on site or online) before
+any with a step abroad, whatever the ranking; among equals in the ranking, those in the home
+region, then those resting on confirmed facts (the tie-break folded into every cost)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .filters import Filters
+from .model import TIE, PathwayModel, Requirement, Start
+from .search import Route, find_routes
+
+if TYPE_CHECKING:
+    from .answer import Describer
+
+
+def ranked_routes(
+    model: PathwayModel,
+    start: Start,
+    goal: Requirement,
+    filters: Filters,
+    k: int,
+    rank: str,
+    d: Describer,
+) -> tuple[list[Route], bool]:
+    """The k best routes in the order above, and whether the search was exact."""
+    if not d.home_country:
+        found = find_routes(model, start, goal, filters, k=k, rank=rank)
+        return _order(model, found.routes, d), not found.truncated
+    home = find_routes(model, start, goal, replace(filters, within=d.home_country), k=k, rank=rank)
+    routes = _order(model, home.routes, d)
+    complete = not home.truncated
+    if len(routes) < k:
+        rest = find_routes(model, start, goal, filters, k=k, rank=rank)
+        seen = {frozenset(r.courses) for r in routes}
+        more = [r for r in rest.routes if frozenset(r.courses) not in seen]
+        routes += _order(model, more, d)[: k - len(routes)]
+        complete = complete and not rest.truncated
+    return routes, complete
+
+
+def _order(model: PathwayModel, routes: list[Route], d: Describer) -> list[Route]:
+    def key(route: Route) -> tuple[int, bool, int]:
+        courses = [model.courses[i] for i in route.courses]
+        local = all(d.in_home_region(c) or c.online for c in courses) if d.home else True
+        return route.cost // TIE, not local, route.cost % TIE
+
+    return sorted(routes, key=key)

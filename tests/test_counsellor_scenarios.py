@@ -1,0 +1,257 @@
+"""Counsellor scenarios from Skellefteå, Luleå, Uppsala, Kokkola, Oulu, Kotka, Mo i Rana,
+Arendal and Viken (../shared/facts). Each asserts what makes an answer right (the country
+and region of the steps, no retake of a held qualification, a duration band, the reason for
+no route, the language of the explanation), never one course's IRI, so that a better
+equivalent course passes and an implausible answer fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from battkg.errors import NotFoundError, UsageError
+from battkg.kg import KnowledgeGraph
+from battkg.pathways.engine import PathwayAnswer, find_pathways, make_filters
+from battkg.pathways.moves import lateral_moves
+from battkg.pathways.views import RouteView
+
+Q = "https://w3id.org/battkg/id/qualification/"
+OPEN = {"running", "planned"}
+
+
+def _awarded(route: RouteView) -> set[str]:
+    return {a.id for s in route.steps for a in s.awards}
+
+
+def _steps_open_now(answer: PathwayAnswer) -> None:
+    for route in answer.routes:
+        assert all(s.offer_status in OPEN for s in route.steps)
+
+
+def _home_first(answer: PathwayAnswer) -> None:
+    """Routes that stay in the home country come before any with a step abroad."""
+    flags = [r.in_home_country for r in answer.routes]
+    assert flags == sorted(flags, reverse=True), flags
+    for route in answer.routes:
+        for step in route.steps:
+            assert (step.cross_border is not None) == (
+                step.country not in (None, answer.home_country)
+            )
+
+
+# -- Sweden ---------------------------------------------------------------------
+
+
+def test_se_skelleftea_job_seeker_with_compulsory_school_to_cell_assembly(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    a = find_pathways(
+        curated_kg,
+        "cell-assembly-operator",
+        "compulsory-school-only",
+        home="SE331",
+        situation="unemployed",
+    )
+    assert a.found and a.home_country == "SE" and not a.notes
+    first = a.routes[0]
+    assert first.in_home_country and first.steps and 0 < first.total_weeks <= 120
+    assert all(q.id.startswith(Q + "se-") for q in first.qualifications_gained)
+    _steps_open_now(a)
+    _home_first(a)
+
+
+def test_se_lulea_electrician_is_not_sent_to_retake_the_electrical_programme(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    held = Q + "se-yrkesexamen-el-och-energiprogrammet"
+    a = find_pathways(curated_kg, "industrial-electrician", None, home="SE332", holds=[held])
+    assert a.found
+    for route in a.routes:
+        assert held not in _awarded(route)
+        assert route.total_weeks <= 104
+    assert a.routes[0].in_home_country
+    _home_first(a)
+
+
+def test_se_foreign_engineer_in_skelleftea_to_maintenance_engineer(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    a = find_pathways(
+        curated_kg, "maintenance-engineer", "recognised-foreign-engineering-degree", home="SE331"
+    )
+    if a.found:
+        assert a.routes[0].in_home_country and a.routes[0].total_weeks <= 80
+    else:  # the commissioned LTU track is not running: the answer says what blocks it
+        assert any(r.code == "filter-removed-last-option" for r in a.reasons)
+        assert a.nearest is not None and a.nearest.route.steps
+        assert all(s.country == "SE" for s in a.nearest.route.steps)
+
+
+def test_se_laid_off_cell_operator_gets_neighbouring_roles(curated_kg: KnowledgeGraph) -> None:
+    found = lateral_moves(
+        curated_kg, "cell-assembly-operator", home="SE331", situation="unemployed"
+    )
+    assert found.moves and found.job.id.endswith("cell-assembly-operator")
+    shares = [m.share for m in found.moves]
+    assert shares == sorted(shares, reverse=True)
+    for move in found.moves:
+        assert move.shared_skills and not move.role.id.endswith("cell-assembly-operator")
+        assert move.essential_covered <= move.essential_total
+        if move.route is not None:
+            assert all(s.offer_status in OPEN for s in move.route.steps)
+
+
+def test_se_answer_in_swedish_names_skills_in_swedish(curated_kg: KnowledgeGraph) -> None:
+    a = find_pathways(
+        curated_kg, "cell-assembly-operator", "compulsory-school-only", home="SE331", lang="sv"
+    )
+    route = a.routes[0]
+    assert any(line.startswith("Totalt:") for line in route.explanation.text)
+    assert route.explanation.requirement and all(
+        c.met_by != "no" for c in route.explanation.requirement
+    )
+    for missing in route.missing_essential_skills:  # ESCO skills: battkg's sv labels
+        assert missing.skill.label_lang == "sv", missing.skill
+
+
+def test_se_contradicting_filters_name_both_parameters(curated_kg: KnowledgeGraph) -> None:
+    with pytest.raises(UsageError) as err:
+        find_pathways(
+            curated_kg, "process-technician", "bachelor", rank="cost",
+            filters=make_filters(curated_kg, free_only=True),
+        )  # fmt: skip
+    assert err.value.details["parameter"] == ["free_only", "rank"]
+
+
+# -- Finland --------------------------------------------------------------------
+
+
+def test_fi_kokkola_school_leaver_to_control_room_stays_in_keski_pohjanmaa(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    a = find_pathways(
+        curated_kg, "control-room-process-operator", "compulsory-school-only", home="FI1D5"
+    )
+    assert a.found
+    first = a.routes[0]
+    assert first.in_home_country and first.in_home_region
+    assert 52 <= first.total_weeks <= 160
+    assert all(q.id.startswith(Q + "fi-") for q in first.qualifications_gained)
+    _home_first(a)
+
+
+def test_fi_process_industry_qualification_is_never_retaken(curated_kg: KnowledgeGraph) -> None:
+    held = Q + "fi-prosessiteollisuuden-perustutkinto"
+    for role in (
+        "cell-assembly-operator",
+        "control-room-process-operator",
+        "electrode-mixing-operator",
+    ):
+        a = find_pathways(curated_kg, role, None, home="FI1D5", holds=[held])
+        for route in a.routes:
+            assert held not in _awarded(route), role
+        _home_first(a)
+
+
+def test_fi_oulu_graduate_who_will_not_move_gets_no_step_abroad(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    a = find_pathways(
+        curated_kg, "battery-laboratory-technician", "bachelor", home="FI1D9", cross_border=False
+    )
+    for route in a.routes:
+        for step in route.steps:
+            assert step.country in ("FI", None) or (step.mode and "online" in step.mode.id)
+    if not a.found:
+        assert a.reasons
+
+
+def test_fi_kotka_answer_in_finnish(curated_kg: KnowledgeGraph) -> None:
+    a = find_pathways(
+        curated_kg, "black-mass-process-operator", "compulsory-school-only", home="FI1C4", lang="fi"
+    )
+    assert a.found and a.routes[0].in_home_region
+    text = a.routes[0].explanation.text
+    assert any(line.startswith("Yhteensä:") for line in text)
+    assert any("viikkoa" in line for line in text)
+
+
+def test_fi_cross_border_false_with_a_swedish_region_is_refused(curated_kg: KnowledgeGraph) -> None:
+    with pytest.raises(UsageError) as err:
+        find_pathways(
+            curated_kg, "process-technician", "bachelor", home="FI1D5", cross_border=False,
+            filters=make_filters(curated_kg, regions=["SE331"]),
+        )  # fmt: skip
+    assert err.value.details["parameter"] == ["cross_border", "region"]
+
+
+# -- Norway ---------------------------------------------------------------------
+
+
+def test_no_mo_i_rana_trade_school_leaver_steps_abroad_are_marked(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    a = find_pathways(
+        curated_kg, "process-technician", "vocational-upper-secondary-technical", home="NO071"
+    )
+    assert a.found or a.reasons
+    _home_first(a)
+    for route in a.routes:
+        for step in route.steps:
+            if step.country not in ("NO", None):
+                assert step.cross_border is not None and "recogni" in step.cross_border.text
+
+
+def test_no_arendal_chemical_process_journeyman_is_already_qualified(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    fagbrev = Q + "no-fagbrev-kjemiprosessfaget"
+    a = find_pathways(
+        curated_kg,
+        "control-room-process-operator",
+        None,
+        home="NO092",
+        holds=[fagbrev],
+        experience=5,
+    )
+    assert a.found and a.routes[0].steps == []
+    assert a.reasons[0].code == "already-qualified"
+    assert fagbrev in a.reasons[0].details["holdings"]  # type: ignore[operator]
+
+
+def test_no_arendal_school_leaver_who_will_not_move_is_told_what_blocks(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    a = find_pathways(
+        curated_kg,
+        "cell-assembly-operator",
+        "compulsory-school-only",
+        home="NO092",
+        cross_border=False,
+    )
+    for route in a.routes:
+        assert all(s.country in ("NO", None) or s.cross_border is None for s in route.steps)
+    if not a.found:
+        assert a.reasons and a.reasons[0].code in ("filter-removed-last-option", "filters-together")
+        if a.nearest is not None:
+            assert a.nearest.without in {"cross_border", "offer_status", "audience", "online"}
+
+
+def test_no_viken_process_worker_answer_in_norwegian(curated_kg: KnowledgeGraph) -> None:
+    a = find_pathways(
+        curated_kg, "battery-dismantling-operator", "experienced-process-industry-worker",
+        home="NO082", lang="nb",
+    )  # fmt: skip
+    assert a.found
+    if a.routes[0].steps:
+        assert any(line.startswith("Totalt:") for line in a.routes[0].explanation.text)
+    else:
+        assert "allerede" in a.reasons[0].message
+
+
+def test_no_unknown_home_names_the_parameter_and_closest_regions(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    with pytest.raises(NotFoundError) as err:
+        find_pathways(curated_kg, "process-technician", "bachelor", home="NO999")
+    assert err.value.details["parameter"] == "home"
+    assert any(c["id"].rsplit("/", 1)[-1].startswith("NO") for c in err.value.details["closest"])
