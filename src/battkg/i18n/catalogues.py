@@ -1,7 +1,7 @@
 """Which messages each catalogue must hold, and keeping the .po files in step with the code.
 
 A domain's messages are the string literals passed to `gettext(...)`, `ngettext(...)`,
-`_(...)`, the engine's formatting `words.text(...)` or the no-op marker `N_(...)` in its
+`_(...)`, the engine's formatting `words.text(...)` (engine only) or the no-op marker `N_(...)` in its
 source folders (Python files, and Jinja templates for `web`), found
 with Babel's extractor. `python -m battkg.i18n.catalogues` adds every new message to
 each language's .po file (with an empty translation to fill in) and reports the
@@ -23,7 +23,14 @@ from . import LANGUAGES, SOURCE_LANGUAGE, catalogue_path
 PACKAGE = Path(__file__).parent.parent
 #: domain -> the package folders whose marked strings belong to it
 DOMAINS: dict[str, tuple[str, ...]] = {"engine": ("pathways",), "web": ("web",), "gaps": ("gaps",)}
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "text": None}
+KEYWORDS: dict[str, tuple[int, int] | None] = {
+    "_": None,
+    "N_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+}
+#: keywords only one domain marks with: the engine's `words.text("...", **values)`
+DOMAIN_KEYWORDS: dict[str, dict[str, tuple[int, int] | None]] = {"engine": {"text": None}}
 METHODS = [
     ("**.py", "python"),
     ("**/templates/**.html", "jinja2.ext:babel_extract"),
@@ -38,7 +45,10 @@ def extracted(domain: str) -> dict[str, str | None]:
         if not root.is_dir():
             continue
         for _file, _line, message, _comments, _context in extract_from_dir(
-            root, METHODS, keywords=KEYWORDS, options_map={"**/templates/**.html": {}}
+            root,
+            METHODS,
+            keywords=KEYWORDS | DOMAIN_KEYWORDS.get(domain, {}),
+            options_map={"**/templates/**.html": {}},
         ):
             if isinstance(message, tuple):
                 found[message[0]] = message[1]
