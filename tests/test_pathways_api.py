@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from battkg import cli
 from battkg.kg import KnowledgeGraph
 from battkg.namespaces import BKG
+from battkg.pathways.engine import model_of
 
 
 def test_pathways_with_filters_and_labels(client: TestClient) -> None:
@@ -109,12 +110,21 @@ def test_invalid_parameters_are_422_or_404_in_the_envelope(
     assert set(r.json()) == {"error"} and r.json()["error"]["message"]
 
 
-def test_matrix(client: TestClient) -> None:
+def test_matrix(client: TestClient, curated_kg: KnowledgeGraph) -> None:
     r = client.get("/pathways/matrix", params={"role": "process-technician", "lang": "nb"})
     assert r.status_code == 200
-    rows = r.json()["rows"]
-    assert len(rows) == 10 and all(row["found"] for row in rows)
-    assert any(row["entry"]["label"] == "kun grunnskole" for row in rows)
+    body = r.json()
+    presets = len(model_of(curated_kg).profiles)
+    assert len(body["rows"]) == presets == sum(len(t["rows"]) for t in body["tables"])
+    assert {t["country"] for t in body["tables"]} >= {"SE", "FI", "NO"}
+    assert any("grunnskole" in row["entry"]["label"] for row in body["rows"])
+    for table in body["tables"]:  # each preset is searched from its own country
+        assert all(row["country"] == table["country"] for row in table["rows"])
+    home = client.get(
+        "/pathways/matrix", params={"role": "process-technician", "home": "NO071"}
+    ).json()
+    assert [t["country"] for t in home["tables"]] == ["NO"]
+    assert home["rows"] and all(row["country"] == "NO" for row in home["rows"])
 
 
 def test_pickers_and_search(client: TestClient, curated_kg: KnowledgeGraph) -> None:
@@ -168,7 +178,7 @@ def test_cli_pathway_table_and_json(
         ]
     )
     data = json.loads(capsys.readouterr().out)
-    assert code == 0 and len(data["rows"]) == 10
+    assert code == 0 and len(data["rows"]) == len(model_of(curated_kg).profiles)
 
 
 def test_cli_exit_codes(curated_kg: KnowledgeGraph, capsys: pytest.CaptureFixture[str]) -> None:
