@@ -23,7 +23,9 @@ def _count(kg: KnowledgeGraph, cls: str) -> int:
 
 def test_model_holds_every_course_role_and_profile(curated_kg: KnowledgeGraph) -> None:
     model = model_of(curated_kg)
-    assert len(model.courses) == _count(curated_kg, "Course")
+    steps = _count(curated_kg, "Course") + _count(curated_kg, "RecognitionProcedure")
+    assert len(model.courses) == steps  # every pathway step, courses and procedures alike
+    assert {c.kind for c in model.courses} >= {"course", "validation"}
     assert len(model.roles) == _count(curated_kg, "JobRole")
     assert len(model.profiles) == _count(curated_kg, "EntryProfile")
     yh = model.courses[
@@ -148,9 +150,13 @@ def test_matrix_has_one_row_per_profile_and_matches_single_queries(
     matrix = pathway_matrix(curated_kg, "process-technician")
     model = model_of(curated_kg)
     assert len(matrix.rows) == len(model.profiles)
-    row = next(r for r in matrix.rows if r.entry.id.endswith("compulsory-school-only"))
-    single = find_pathways(curated_kg, "process-technician", "compulsory-school-only", k=1)
-    assert row.found and row.total_weeks == single.routes[0].total_weeks
+    for row in matrix.rows:  # each row is the single query from the preset's own country
+        single = find_pathways(
+            curated_kg, "process-technician", row.entry.id, k=1, home=row.country
+        )
+        assert row.found == single.found
+        if row.found:
+            assert row.total_weeks == single.routes[0].total_weeks
 
 
 @pytest.mark.parametrize("rank", ["steps", "cost"])

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from battkg.errors import UsageError
+from battkg.errors import NotFoundError, UsageError
 from battkg.kg import KnowledgeGraph
 from battkg.queries import QueryRegistry
 from battkg.settings import PROJECT_ROOT
@@ -124,8 +124,11 @@ def test_a_string_is_a_value_never_query_text(curated_kg: KnowledgeGraph) -> Non
     hostile = 'sv") } UNION { ?s ?p ?o } #'
     with pytest.raises(UsageError):
         named.bind({"role": "mineral-processing-operator", "lang": hostile}, curated_kg.iris)
-    _, answer = curated_kg.run_named("role-essential-skills", {"role": "no-such-role"})
-    assert list(answer) == []  # an unknown role is a value that matches nothing, not all
+    with pytest.raises(NotFoundError) as err:  # an unknown role is a 404, never an empty answer
+        curated_kg.run_named("role-essential-skills", {"role": "mineral-procesing-operator"})
+    assert err.value.details["parameter"] == "role"
+    closest = [m["id"] for m in err.value.details["closest"]]
+    assert "https://w3id.org/battkg/id/role/mineral-processing-operator" in closest
 
 
 def test_unknown_query_repeated_parameter_and_negotiation(client: TestClient) -> None:

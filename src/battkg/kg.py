@@ -89,8 +89,12 @@ class KnowledgeGraph:
         return [{n: row[n] for n in names if row[n] is not None} for row in result]
 
     def run_named(self, name: str, params: dict[str, str]) -> tuple[NamedQuery, QueryResult]:
+        from .known_iris import check_known
+
         named = self.queries.get(name)
-        return named, self.query(named.text, substitutions=named.bind(params, self.iris))
+        bound = named.bind(params, self.iris)
+        check_known(self, named, bound)
+        return named, self.query(named.text, substitutions=bound)
 
     # -- versions and caches -------------------------------------------------
 

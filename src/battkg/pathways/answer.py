@@ -158,11 +158,12 @@ class Describer:
         )
 
     def in_home_region(self, course: CourseNode) -> bool:
+        """Given within the home region, or across an area that contains it (a national
+        procedure counts for every region of its country)."""
         if not self.home:
             return False
-        return self.home in course.regions or any(
-            self.home in self.model.region_parents.get(r, ()) for r in course.located_in
-        )
+        around = self.model.region_parents.get(self.home, frozenset())
+        return self.home in course.regions or any(r in around for r in course.located_in)
 
     def route(
         self, number: int, route: Route, start: Start, role: RoleNode, filters: Filters

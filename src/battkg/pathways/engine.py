@@ -262,6 +262,12 @@ def find_pathways(
         ]
         answer.complete = complete
     answer.found = bool(answer.routes)
+    if answer.found and person.home_country and not answer.routes[0].in_home_country:
+        answer.notes.append(
+            d.words.text(
+                "No route stays in the home country under these filters; the routes below have a step abroad."
+            )
+        )
     if not answer.found:
         answer.reasons = no_route_reasons(model, start, role_node, search_filters, rank, d)
         nearest = nearest_without(model, start, role_node, search_filters, rank, d)

@@ -50,7 +50,7 @@ def list_queries(kg: KGDep) -> list[NamedQueryPublic]:
     "/queries/{name}",
     summary="Run a named query; parameters in the query string, results by content negotiation",
     response_class=Response,
-    responses={**ok(*RESULTS, "html"), **responses(400, 406)},
+    responses={**ok(*RESULTS, "html"), **responses(400, 404, 406)},
 )
 async def run_query(name: str, request: Request, kg: KGDep) -> Response:
     return await in_lane(request, "named", _run, name, request, kg)
