@@ -7,6 +7,7 @@ ontology/ and data/ as tests/test_curated_data.py.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
 
 import pytest
@@ -49,7 +50,7 @@ def marks_of(g: rdflib.Graph, step: URIRef) -> dict[str, list[rdflib.term.Node]]
     for mark in g.objects(step, BKG.factConfidence):
         prop = g.value(mark, BKG.aboutProperty)
         assert prop is not None, f"{step}: a bkg:factConfidence node has no bkg:aboutProperty"
-        found.setdefault(str(prop).rsplit("#", 1)[1], []).append(mark)
+        found.setdefault(re.split(r"[#/]", str(prop))[-1], []).append(mark)
     return found
 
 
