@@ -21,8 +21,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from battkg.kg import KnowledgeGraph
 from battkg.settings import Settings
+from proctree import tree_memory
 
 
 def free_port() -> int:
@@ -32,15 +34,9 @@ def free_port() -> int:
 
 
 def rss_mib(pid: int) -> float:
-    """Resident memory of a process and all its children (the SPARQL query workers)."""
-    total = 0.0
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            total += int(line.split()[1]) / 1024
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    for child in children.read_text().split() if children.exists() else []:
-        total += rss_mib(int(child))
-    return total
+    """Resident memory of the service and every process below it (serving processes, query
+    workers started from any thread): the whole tree, bench/proctree.py."""
+    return tree_memory(pid)[0]
 
 
 def serve_once(store: Path) -> tuple[float, float]:

@@ -54,6 +54,7 @@ class LiveServer:
         memory: int = MEMORY_CAP_BYTES,
         cpu_seconds: int = CPU_SECONDS,
         log: Path | None = None,
+        workers: int | None = None,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -67,6 +68,7 @@ class LiveServer:
         }
         self.memory, self.cpu_seconds = memory, cpu_seconds
         self.log = log
+        self.workers = workers  # serving processes; None: the `battkg serve` default
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, wait: float = 60.0) -> LiveServer:
@@ -77,7 +79,15 @@ class LiveServer:
             "import sys; from battkg.cli import main; sys.exit(main())",
         ]
         self.process = subprocess.Popen(
-            [*command, "serve", "--port", str(self.port), "--store", str(self.store)],
+            [
+                *command,
+                "serve",
+                "--port",
+                str(self.port),
+                "--store",
+                str(self.store),
+                *(["--workers", str(self.workers)] if self.workers else []),
+            ],
             env=self.env,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -68,33 +68,33 @@ def _build(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
 
 @command("serve")
 def _serve(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
-    import uvicorn
-
-    from .web.app import create_app
+    from .web.serving import default_serving_processes, serve
 
     if not kg.store.exists():
         raise UsageError(
             f"there is no built store at {kg.settings.store}",
             fix="run `battkg build` first (or `battkg load FILE`), or give --store DIR",
         )
+    workers = args.workers or default_serving_processes()
+    if workers < 1:
+        raise UsageError(f"--workers {workers} is not a number of processes", fix="give 1 or more")
     kg.reader()
     from .datasets.recovery import recover
 
     for left in recover(kg):  # what a killed build or load left behind
         _progress(f"removed {left}, left by an interrupted write")
-    _progress(f"serving {kg.settings.store} on http://{args.host}:{args.port}")
-    from .logs import configure
-    from .web.security import H11_MAX_EVENT_BYTES
-
-    configure(args.log_level)
-    uvicorn.run(
-        create_app(kg=kg),
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        http="h11",  # with a request-line limit large enough to answer long URLs with 414
-        h11_max_incomplete_event_size=H11_MAX_EVENT_BYTES,
+    plural = "es" if workers > 1 else ""
+    _progress(
+        f"serving {kg.settings.store} on http://{args.host}:{args.port} ({workers} process{plural})"
     )
+    if args.store:  # the serving processes read their settings from the environment
+        os.environ["BATTKG_STORE"] = args.store
+    app = None
+    if workers == 1:
+        from .web.app import create_app
+
+        app = create_app(kg=kg)
+    serve(app, host=args.host, port=args.port, log_level=args.log_level, workers=workers)
     return EXIT_OK
 
 
@@ -449,6 +449,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument(
         "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="serving processes over the same store (default: the number of CPUs)",
     )
 
     p = add("query", "Run a named query from queries/ or a .rq file.")

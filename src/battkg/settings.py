@@ -102,11 +102,6 @@ SETTINGS: tuple[SettingInfo, ...] = (
         "Datasets (comma-separated, or *) granted statements about things other graphs describe.",
     ),
     SettingInfo(
-        "BATTKG_NAMED_QUERY_WORKERS",
-        "half the query workers (at least 1)",
-        "Worker processes for named queries, apart from ad-hoc SPARQL's (docs/security.md).",
-    ),
-    SettingInfo(
         "BATTKG_SPARQL_PER_CLIENT",
         "half the query workers (at least 1)",
         "Ad-hoc SPARQL queries one client may run at once; one more gets 503.",

@@ -42,8 +42,9 @@ def answer(
     """Run the request's query on the served generation, in the format the client prefers.
 
     Relative IRIs in the query resolve against `base_iri` (the endpoint's URL). `pool`
-    names the worker pool: ad-hoc queries and named queries have one each, so that
-    runaway ad-hoc queries cannot take the named queries down with them. `trusted`: the
+    says where it runs: ad-hoc queries in the worker processes (killed at the time limit),
+    named queries `executor.IN_PROCESS`, in the calling thread, so that runaway ad-hoc
+    queries cannot take the named queries down with them (decision 0043). `trusted`: the
     query is battkg's own text (a named query), so a remote store may answer it over its
     union default graph; a client's query always gets the exact dataset.
     """

@@ -30,7 +30,7 @@ from battkg.remote import is_remote, reader_for
 from battkg.sparql.negotiation import NotAcceptableError
 from battkg.sparql.worker import Answer, Job, ResultTooLargeError, run_job
 
-__all__ = ["Answer", "Job", "QueryExecutor", "executor_for", "run"]
+__all__ = ["IN_PROCESS", "SPARQL_POOL", "Answer", "Job", "QueryExecutor", "executor_for", "run"]
 
 log = logger(__name__)
 
@@ -170,8 +170,9 @@ class QueryExecutor:
             worker.kill()
 
 
-#: the pool of ad-hoc queries (/sparql) and the pool of named queries (/queries, the CLI)
-SPARQL_POOL, NAMED_POOL = "sparql", "named"
+#: ad-hoc queries (/sparql) run in the worker pool; IN_PROCESS: in the calling thread, for
+#: battkg's own named queries (/queries), whose text is known and whose cost the data bounds
+SPARQL_POOL, IN_PROCESS = "sparql", "in-process"
 
 
 def default_workers() -> int:
@@ -182,23 +183,11 @@ def default_workers() -> int:
     return max(2, min(8, os.cpu_count() or 2))
 
 
-def named_workers() -> int:
-    """BATTKG_NAMED_QUERY_WORKERS, or half the SPARQL pool (at least 1)."""
-    raw = os.environ.get("BATTKG_NAMED_QUERY_WORKERS", "")
-    if raw.isdigit() and int(raw) > 0:
-        return int(raw)
-    return max(1, default_workers() // 2)
-
-
 def executor_for(kg: KnowledgeGraph, pool: str = SPARQL_POOL) -> QueryExecutor:
-    """The worker pool `pool` of `kg`, started on first use and stopped when the process exits.
-
-    Ad-hoc and named queries have a pool each, so that runaway ad-hoc queries that
-    fill theirs leave the named queries (and what is built on them) available.
-    """
+    """The worker pool `pool` of `kg`, started on first use and stopped when the process exits."""
 
     def start() -> QueryExecutor:
-        executor = QueryExecutor(named_workers() if pool == NAMED_POOL else default_workers())
+        executor = QueryExecutor(default_workers())
         atexit.register(executor.close)
         return executor
 
@@ -219,7 +208,14 @@ def generation_path(kg: KnowledgeGraph) -> str:
 def run(kg: KnowledgeGraph, job: Job, pool: str = SPARQL_POOL, *, trusted: bool = False) -> Answer:
     """Run `job` on the generation `kg` serves, in `pool`, within kg.settings.query_timeout.
 
-    `trusted`: the query text is battkg's own (a named query), not a client's."""
+    `pool` IN_PROCESS runs it in the calling thread on the service's own read-only store
+    (pyoxigraph releases the GIL while it evaluates): no pickling, no pipe, no process hop.
+    Only for battkg's own queries: a client's query may run away and needs a process that
+    can be killed. `trusted`: the query text is battkg's own (a named query), not a client's."""
     if is_remote(kg.store):  # the SPARQL server runs it; the HTTP client enforces the limit
         return run_job(job, {job.store_path: reader_for(kg, trusted=trusted)})
+    if pool == IN_PROCESS:
+        if not trusted:
+            raise ValueError("only battkg's own queries run in process")
+        return run_job(job, {job.store_path: kg.reader()})
     return executor_for(kg, pool).run(job, kg.settings.query_timeout)

@@ -11,7 +11,8 @@ from ..errors import AuthError, WritesDisabledError
 from ..kg import KnowledgeGraph
 
 
-def get_kg(request: Request) -> KnowledgeGraph:
+async def get_kg(request: Request) -> KnowledgeGraph:
+    """Async, so FastAPI calls it on the event loop: a sync dependency costs a hop to a thread."""
     kg: KnowledgeGraph = request.app.state.kg
     return kg
 
@@ -19,7 +20,7 @@ def get_kg(request: Request) -> KnowledgeGraph:
 KGDep = Annotated[KnowledgeGraph, Depends(get_kg)]
 
 
-def require_token(kg: KGDep, authorization: Annotated[str | None, Header()] = None) -> None:
+async def require_token(kg: KGDep, authorization: Annotated[str | None, Header()] = None) -> None:
     """Write calls need `Authorization: Bearer <BATTKG_TOKEN>`; with no token configured, writes are refused."""
     expected = kg.settings.token
     if not expected:

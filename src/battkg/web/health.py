@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from .. import __version__
 from ..errors import StoreError
@@ -20,6 +22,9 @@ class HealthPublic(BaseModel):
     graphs: dict[str, int] = {}
     triples: int = 0
     store: str
+    process: int = Field(
+        0, description="the id of the serving process that answered (`battkg serve --workers N`)"
+    )
 
 
 @router.get("/health", response_model=HealthPublic, summary="Service and store health")
@@ -34,6 +39,7 @@ def health(kg: KGDep) -> HealthPublic:
             graphs=sizes,
             triples=sum(sizes.values()),
             store="up",
+            process=os.getpid(),
         )
     except StoreError as exc:  # the error envelope, with what a health check looks for
         exc.details = {

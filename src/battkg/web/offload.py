@@ -7,8 +7,9 @@ its own capacity, so one kind of request cannot take the threads another needs:
 - `sparql`: ad-hoc SPARQL (/sparql). Its threads wait on the query worker
   processes (sparql/executor.py), which hold the time limit and are killed when
   a query runs past it.
-- `named`: the named queries (/queries/{name}), on a worker-process pool of
-  their own, so that runaway ad-hoc queries leave them available.
+- `named`: the named queries (/queries/{name}). They run in the lane's thread on
+  the service's own read-only store (battkg's query text, bounded by the data:
+  no process hop), so runaway ad-hoc queries leave them available.
 - `ingest`: parsing and validating partner files (/validate, PUT /datasets).
 
 Sync routes that do none of this (the pathway API, /health) stay on Starlette's

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from battkg.errors import UsageError
 from battkg.kg import KnowledgeGraph
 from battkg.sparql.answer import answer
-from battkg.sparql.executor import NAMED_POOL
+from battkg.sparql.executor import IN_PROCESS
 from battkg.sparql.negotiation import CONTENT_TYPES, RESULT_TYPES, prefers_html
 from battkg.sparql.protocol import SparqlRequest
 from battkg.web.deps import KGDep
@@ -53,7 +53,8 @@ def list_queries(kg: KGDep) -> list[NamedQueryPublic]:
     responses={**ok(*RESULTS, "html"), **responses(400, 404, 406)},
 )
 async def run_query(name: str, request: Request, kg: KGDep) -> Response:
-    return await in_lane(request, "named", _run, name, request, kg)
+    timeout = kg.settings.query_timeout  # the thread cannot be stopped; the caller is answered
+    return await in_lane(request, "named", _run, name, request, kg, timeout=timeout)
 
 
 def _run(name: str, request: Request, kg: KnowledgeGraph) -> Response:
@@ -73,7 +74,7 @@ def _run(name: str, request: Request, kg: KnowledgeGraph) -> Response:
             base=kg.iris.base,
         )
     bound = named.bind(params, kg.iris)
-    result = answer(kg, SparqlRequest(named.text), accept, bound, pool=NAMED_POOL, trusted=True)
+    result = answer(kg, SparqlRequest(named.text), accept, bound, pool=IN_PROCESS, trusted=True)
     return Response(
         result.body,
         media_type=CONTENT_TYPES[result.fmt],

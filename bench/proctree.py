@@ -1,0 +1,61 @@
+"""Resident memory of a process and every process below it, however they were started.
+
+`/proc/PID/task/PID/children` lists only the children started by the main thread; the query
+workers are started from other threads (and, with `battkg serve --workers N`, by the serving
+processes below a supervisor), so the whole tree is walked from every process's parent id.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _parent(stat: str) -> int:
+    # the command name (field 2) is in parentheses and may hold spaces: split after it
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def descendants(root: int) -> list[int]:
+    """`root` and every process below it (children, grandchildren, ...)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = _parent((entry / "stat").read_text())
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def _field_mib(path: str, name: str) -> float:
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(name):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0  # gone meanwhile, or not readable
+
+
+def rss_mib(pid: int) -> float:
+    """VmRSS of one process in MiB (0 when it is gone)."""
+    return _field_mib(f"/proc/{pid}/status", "VmRSS:")
+
+
+def pss_mib(pid: int) -> float:
+    """Proportional set size in MiB: shared pages divided among the processes sharing them."""
+    return _field_mib(f"/proc/{pid}/smaps_rollup", "Pss:")
+
+
+def tree_memory(root: int) -> tuple[float, float, int]:
+    """`root`'s whole tree: summed RSS (counts shared pages in each process), summed PSS
+    (counts them once), both in MiB, and the number of processes."""
+    pids = descendants(root)
+    return sum(rss_mib(p) for p in pids), sum(pss_mib(p) for p in pids), len(pids)

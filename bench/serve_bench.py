@@ -1,0 +1,424 @@
+"""Serving figures (issue 16 items 3 and 4): what one request costs beyond its query, layer by
+layer; throughput with one and with several serving processes; memory of every process.
+
+1. Fixed cost. Per named query (and one pathway request, one small SPARQL SELECT), rounds of:
+   the query in this process on pyoxigraph (`run_job`: query, then the SPARQL JSON writer),
+   then the same request over HTTP to each server. Ratio = HTTP median / in-process median,
+   fixed = HTTP median - in-process median; the medians over the queries are printed.
+2. Layers of the smallest named query, in this process: the query alone, through a worker
+   process (pickle and pipe), a hop to a worker thread, the ASGI app without and with its
+   middleware stack (no socket), and over HTTP.
+3. Throughput at --connections with wrk (Debian's `wrk`), on /pathways, a named query and a
+   small /sparql SELECT, for `battkg serve --workers 1` and `--workers N`, side by side in
+   rounds; then the resident memory of each service's whole process tree.
+
+`--before-src DIR` adds a server run from another source tree (e.g. `git archive` of an older
+commit), measured in the same rounds, so before and after see the same machine load.
+
+    .venv/bin/python bench/serve_bench.py --store var/store [--runs 30] [--seconds 10] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from battkg.errors import UsageError
+from battkg.kg import KnowledgeGraph
+from battkg.settings import Settings
+from battkg.sparql import executor
+from battkg.sparql.worker import Job, run_job
+from proctree import tree_memory
+from sparql_bench import LOOKUP, PARAMS
+
+JSON = {"Accept": "application/sparql-results+json"}
+PATHWAY = {"role": "process-technician", "entry": "compulsory-school-only"}
+SMALL = "role-essential-skills"
+#: parameters of the named queries that bench/sparql_bench.py does not run
+MORE_PARAMS: dict[str, dict[str, str]] = {"gap-missing-skills": {"region": "SE331"}}
+
+
+@dataclass
+class Server:
+    name: str
+    workers: int
+    src: str | None = None
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running(servers: list[Server], store: str) -> Iterator[None]:
+    try:
+        for server in servers:
+            server.port = free_port()
+            env = {**os.environ, "BATTKG_STORE": store}
+            if server.src:
+                env["PYTHONPATH"] = server.src
+            cmd = [
+                sys.executable,
+                "-m",
+                "battkg.cli",
+                "serve",
+                "--port",
+                str(server.port),
+                "--log-level",
+                "warning",
+            ]
+            if not server.src:
+                cmd += ["--workers", str(server.workers)]
+            server.process = subprocess.Popen(cmd, env=env, start_new_session=True)
+        for server in servers:
+            wait_ready(server)
+        yield
+    finally:
+        for server in servers:
+            if server.process is not None:
+                server.process.terminate()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    server.process.wait(20)
+
+
+def wait_ready(server: Server) -> None:
+    for _ in range(600):
+        try:
+            if httpx.get(server.url + "/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"server {server.name} did not start")
+
+
+def median_ms(values: list[float]) -> float:
+    return statistics.median(values) * 1000
+
+
+def timed(call: Callable[[], Any]) -> float:
+    t = time.perf_counter()
+    call()
+    return time.perf_counter() - t
+
+
+# -- 1. fixed cost per request -------------------------------------------------------
+
+
+@dataclass
+class Case:
+    name: str
+    in_process: Callable[[], Any]
+    path: str
+    params: dict[str, str]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def cases(kg: KnowledgeGraph) -> list[Case]:
+    stores = {executor.generation_path(kg): kg.reader()}
+    path = next(iter(stores))
+    out = []
+    for named in kg.queries.all():
+        params = {**PARAMS, **MORE_PARAMS}.get(named.name, {})
+        try:
+            bound = named.bind(params, kg.iris)
+        except UsageError as exc:  # a query added since: give it parameters here
+            print(f"skipped {named.name}: {exc.message}")
+            continue
+        job = Job(path, named.text, substitutions={v.value: x for v, x in bound.items()} or None)
+        out.append(
+            Case(
+                named.name, lambda j=job: run_job(j, stores), f"/queries/{named.name}", params, JSON
+            )
+        )
+    lookup = Job(path, LOOKUP)
+    out.append(
+        Case(
+            "small /sparql SELECT",
+            lambda: run_job(lookup, stores),
+            "/sparql",
+            {"query": LOOKUP},
+            JSON,
+        )
+    )
+    from battkg.pathways.engine import find_pathways
+
+    out.append(
+        Case(
+            "/pathways (one route search)",
+            lambda: find_pathways(kg, PATHWAY["role"], PATHWAY["entry"]),
+            "/pathways",
+            PATHWAY,
+        )
+    )
+    return out
+
+
+def fixed_costs(kg: KnowledgeGraph, servers: list[Server], runs: int) -> None:
+    clients = {s.name: httpx.Client(base_url=s.url, timeout=60) for s in servers}
+    rows = []
+    for case in cases(kg):
+        engine: list[float] = []
+        http: dict[str, list[float]] = {s.name: [] for s in servers}
+        for _ in range(3):  # warm-up
+            case.in_process()
+            for s in servers:
+                clients[s.name].get(
+                    case.path, params=case.params, headers=case.headers
+                ).raise_for_status()
+        for _ in range(runs):
+            engine.append(timed(case.in_process))
+            for s in servers:
+                get = clients[s.name].get
+                http[s.name].append(
+                    timed(lambda g=get, c=case: g(c.path, params=c.params, headers=c.headers))
+                )
+        rows.append((case.name, median_ms(engine), {n: median_ms(v) for n, v in http.items()}))
+    names = [s.name for s in servers]
+    print("\n1. fixed cost per request: medians in ms; ratio = HTTP / in-process pyoxigraph")
+    print(
+        f"{'request':<34} {'in-process':>10} "
+        + " ".join(f"{n + ' HTTP':>14} {'ratio':>6} {'fixed':>6}" for n in names)
+    )
+    for name, engine_ms, http_ms in rows:
+        cells = " ".join(
+            f"{http_ms[n]:>14.2f} {http_ms[n] / engine_ms:>5.2f}x {http_ms[n] - engine_ms:>6.2f}"
+            for n in names
+        )
+        print(f"{name:<34} {engine_ms:>10.2f} {cells}")
+    named_rows = [r for r in rows if not r[0].startswith(("/", "small"))]
+    for n in names:
+        ratio = statistics.median(h[n] / e for _, e, h in named_rows)
+        fixed = statistics.median(h[n] - e for _, e, h in named_rows)
+        print(
+            f"named queries over HTTP, {n}: per-query median ratio {ratio:.2f}x, fixed {fixed:.2f} ms (goal <= 1.3x, <= 1.5 ms)"
+        )
+    for c in clients.values():
+        c.close()
+
+
+# -- 2. layers ---------------------------------------------------------------------
+
+
+async def asgi_get(app: Any, path: str, query: bytes) -> int:
+    status = 0
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query,
+        "root_path": "",
+        "headers": [(b"host", b"bench"), (b"accept", JSON["Accept"].encode())],
+        "client": ("127.0.0.1", 1),
+        "server": ("bench", 80),
+        "state": {},
+    }
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+
+    await app(scope, receive, send)
+    return status
+
+
+def layers(kg: KnowledgeGraph, server: Server, runs: int) -> None:
+    import anyio.to_thread
+
+    from battkg.web.app import create_app
+
+    named = kg.queries.get(SMALL)
+    params = PARAMS[SMALL]
+    bound = named.bind(params, kg.iris)
+    path = executor.generation_path(kg)
+    job = Job(path, named.text, substitutions={v.value: x for v, x in bound.items()})
+    stores = {path: kg.reader()}
+    pool = executor.QueryExecutor(1)
+    app = create_app(kg=kg)
+    bare = create_app(kg=kg)
+    bare.user_middleware.clear()  # the stack is built on the first call: without battkg's own
+    query = str(httpx.QueryParams(params)).encode()
+    route = f"/queries/{SMALL}"
+
+    async def in_loop(call: Callable[[], Any]) -> list[float]:
+        out = []
+        for i in range(runs + 3):
+            t = time.perf_counter()
+            await call()
+            if i >= 3:
+                out.append(time.perf_counter() - t)
+        return out
+
+    async def measure() -> dict[str, float]:
+        return {
+            "thread hop (anyio.to_thread, empty call)": median_ms(
+                await in_loop(lambda: anyio.to_thread.run_sync(lambda: None))
+            ),
+            "ASGI app without battkg's middleware (routing, lane, query)": median_ms(
+                await in_loop(lambda: asgi_get(bare, route, query))
+            ),
+            "ASGI app (plus request id and security headers)": median_ms(
+                await in_loop(lambda: asgi_get(app, route, query))
+            ),
+        }
+
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        figures = {
+            "query in process (pyoxigraph + JSON writer)": median_ms(
+                [timed(lambda: run_job(job, stores)) for _ in range(runs)]
+            ),
+            "query through a worker process (pickle + pipe)": median_ms(
+                [timed(lambda: pool.run(job, 30)) for _ in range(runs)]
+            ),
+            **asyncio.run(measure()),
+            f"HTTP ({server.name}: uvicorn, socket, httpx client)": median_ms(
+                [timed(lambda: client.get(route, params=params, headers=JSON)) for _ in range(runs)]
+            ),
+        }
+    pool.close()
+    print(f"\n2. layers of /queries/{SMALL} ({runs} runs each, medians)")
+    for what, ms in figures.items():
+        print(f"  {what:<62} {ms:7.2f} ms")
+
+
+# -- 3. throughput and memory ------------------------------------------------------------
+
+WRK_LINE = re.compile(r"Requests/sec:\s+([\d.]+)")
+WRK_P99 = re.compile(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+WRK_BAD = re.compile(r"Non-2xx or 3xx responses: (\d+)")
+
+
+def wrk(
+    url: str, seconds: float, connections: int, headers: dict[str, str]
+) -> tuple[float, float, int]:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "30s"]
+    for k, v in headers.items():
+        cmd += ["-H", f"{k}: {v}"]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    rps = float(m.group(1)) if (m := WRK_LINE.search(out)) else 0.0
+    p99 = 0.0
+    if m := WRK_P99.search(out):
+        p99 = float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+    bad = int(m.group(1)) if (m := WRK_BAD.search(out)) else 0
+    return rps, p99, bad
+
+
+def throughput(servers: list[Server], seconds: float, rounds: int, connections: int) -> None:
+    if shutil.which("wrk") is None:
+        print("\n3. throughput: skipped, wrk is not installed (apt-get install wrk)")
+        return
+    targets = {
+        "/pathways": ("/pathways?" + str(httpx.QueryParams(PATHWAY)), {}),
+        "/queries/roles-by-stage": ("/queries/roles-by-stage", JSON),
+        "small /sparql SELECT": ("/sparql?" + str(httpx.QueryParams({"query": LOOKUP})), JSON),
+    }
+    for server in servers:  # warm every serving process (each builds its own pathway model)
+        for path, headers in targets.values():
+            wrk(server.url + path, 2, 8, headers)
+    got: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+    for r in range(rounds):
+        order = servers[r % len(servers) :] + servers[: r % len(servers)]
+        for what, (path, headers) in targets.items():
+            for server in order:
+                got.setdefault((what, server.name), []).append(
+                    wrk(server.url + path, seconds, connections, headers)
+                )
+    print(
+        f"\n3. throughput at {connections} connections, wrk, {rounds} rounds of {seconds:g} s (medians)"
+    )
+    print(
+        f"{'request':<26} "
+        + " ".join(f"{s.name + ' req/s':>16} {'p99 ms':>7} {'errors':>6}" for s in servers)
+        + "  ratio"
+    )
+    one, many = servers[-2], servers[-1]
+    for what in targets:
+        cells, rps = [], {}
+        for s in servers:
+            runs = got[(what, s.name)]
+            rps[s.name] = statistics.median(x[0] for x in runs)
+            cells.append(
+                f"{rps[s.name]:>16.0f} {statistics.median(x[1] for x in runs):>7.0f} {sum(x[2] for x in runs):>6}"
+            )
+        ratio = rps[many.name] / rps[one.name] if rps[one.name] else 0.0
+        print(f"{what:<26} " + " ".join(cells) + f"  {ratio:.2f}x ({many.name} / {one.name})")
+
+
+def memory(servers: list[Server]) -> None:
+    print("\n4. memory of each service after the load: every process of its tree")
+    for s in servers:
+        assert s.process is not None
+        rss, pss, n = tree_memory(s.process.pid)
+        print(
+            f"  {s.name:<24} {n:>2} processes   RSS {rss:7.0f} MiB   PSS {pss:7.0f} MiB   (goal <= 1024 MiB)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--store", default=os.environ.get("BATTKG_STORE", "var/store"))
+    parser.add_argument("--runs", type=int, default=30, help="timed requests per query")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of one wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="wrk rounds per server and request")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="serving processes of the scaled server",
+    )
+    parser.add_argument("--before-src", help="a source tree (its src/) to measure beside this one")
+    args = parser.parse_args()
+    kg = KnowledgeGraph(Settings.from_env({**os.environ, "BATTKG_STORE": args.store}))
+    sizes = kg.graph_sizes()
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"store {Path(args.store).resolve()}: {sum(sizes.values()):,} triples; {os.cpu_count()} cores, load average {load}"
+    )
+    servers = [Server("1 process", 1), Server(f"{args.workers} processes", args.workers)]
+    if args.before_src:
+        servers.insert(0, Server("before", 1, src=args.before_src))
+    with running(servers, args.store):
+        fixed_costs(kg, servers[:-1], args.runs)
+        layers(kg, servers[-2], args.runs)
+        throughput(servers, args.seconds, args.rounds, args.connections)
+        memory(servers)
+
+
+if __name__ == "__main__":
+    main()
