@@ -31,6 +31,12 @@ def load() -> rdflib.Graph:
     return g
 
 
+def is_home_page(url: str) -> bool:
+    """A site's front page: no path and no query (`?page_id=662` names a page)."""
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
+
+
 def things(g: rdflib.Graph, cls: URIRef) -> list[URIRef]:
     return [
         s for s in set(g.subjects(RDF.type, cls)) if isinstance(s, URIRef) and str(s).startswith(ID)
@@ -63,7 +69,7 @@ def block(g: rdflib.Graph) -> str:
         if list(g.objects(role, p))
     )
     sources = things(g, DCTERMS.BibliographicResource)
-    home = [s for s in sources if urlsplit(str(g.value(s, URL))).path in ("", "/")]
+    home = [s for s in sources if is_home_page(str(g.value(s, URL)))]
     rows = [
         ("job roles", len(roles)),
         (
@@ -95,11 +101,69 @@ def block(g: rdflib.Graph) -> str:
                 f"{m['confirmed']} / {m['estimated']} / {m['unknown']}",
             )
         )
+    rows += step_rows(g)
     rows += [("sources", len(sources)), ("  of them only a home page (flagged partial)", len(home))]
     lines = [BEGIN, "", "| What | Count |", "|---|---|"]
     lines += [f"| {label} | {value} |" for label, value in rows]
     lines += ["", END]
     return "\n".join(lines)
+
+
+def country(g: rdflib.Graph, thing: URIRef) -> str:
+    q = """PREFIX bkg: <https://w3id.org/battkg/ontology#>
+           SELECT ?cc WHERE { ?t bkg:locatedIn/bkg:withinRegion* ?c . ?c bkg:countryCode ?cc }"""
+    found = sorted(str(r[0]) for r in g.query(q, initBindings={"t": thing}))  # type: ignore[index]
+    return found[0] if found else "?"
+
+
+def short(node: object) -> str:
+    """voc:offer-status-unknown -> unknown, voc:procedure-trade-test -> trade-test."""
+    name = str(node).rsplit("/", 1)[-1]
+    for prefix in ("offer-status-", "offer-", "procedure-"):
+        name = name.removeprefix(prefix)
+    return name
+
+
+def step_rows(g: rdflib.Graph) -> list[tuple[str, object]]:
+    """Courses and the other pathway steps: per country, offer status, kind, marks, ELM facts."""
+    courses = things(g, BKG.Course)
+    procedures = things(g, BKG.RecognitionProcedure)
+    per_country = Counter(country(g, c) for c in courses)
+    status = Counter(short(g.value(c, BKG.offerStatus)) for c in courses)
+    kinds = Counter(short(g.value(p, BKG.procedureKind)) for p in procedures)
+    m = marks(g, courses + procedures)
+    providers = {p for c in courses for p in g.objects(c, BKG.offeredBy)}
+    with_address = [
+        p
+        for p in providers
+        if g.value(p, BKG.legalName) is not None and g.value(p, BKG.postalAddress) is not None
+    ]
+    return [
+        ("courses and programmes", len(courses)),
+        (
+            "  in SE / FI / NO",
+            f"{per_country['SE']} / {per_country['FI']} / {per_country['NO']}",
+        ),
+        (
+            "  running / planned / ended / status unknown",
+            f"{status['running']} / {status['planned']} / {status['ended']} / {status['unknown']}",
+        ),
+        (
+            "  with a homepage of their own (schema:url, for ELM)",
+            sum(1 for c in courses if g.value(c, URL)),
+        ),
+        (
+            "recognition / validation / trade-test steps",
+            f"{kinds['recognition']} / {kinds['validation']} / {kinds['trade-test']}",
+        ),
+        (
+            "fact marks on courses and steps: confirmed / estimated / unknown",
+            f"{m['confirmed']} / {m['estimated']} / {m['unknown']}",
+        ),
+        ("providers of courses", len(providers)),
+        ("  with a legal name and a postal address (for ELM)", len(with_address)),
+        ("demand estimates", len(things(g, BKG.DemandEstimate))),
+    ]
 
 
 def in_doc(text: str) -> str:

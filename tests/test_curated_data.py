@@ -40,6 +40,7 @@ DATA_FILES = [
     "sources.ttl",
     "sources-courses-2026.ttl",
     "sources-quals-2026.ttl",
+    "sources-steps-2026.ttl",
     "value-chain.ttl",
     "regions.ttl",
     "frameworks.ttl",
@@ -54,6 +55,7 @@ DATA_FILES = [
     "demand.ttl",
     "sources-demand-2026.ttl",
     "elm-profile.ttl",
+    "elm-offers.ttl",
 ]
 
 LANGS = ("en", "sv", "fi", "nb")
