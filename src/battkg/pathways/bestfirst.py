@@ -96,7 +96,7 @@ class BestFirst:
                 self.add_next(entry, f, rest)
             else:
                 course = self.s.model.courses[entry.idx]
-                cost = course.cost(self.s.rank)
+                cost = self.s.costs[entry.idx]
                 self.add_node(
                     entry.chosen | {entry.idx}, entry.g + cost, entry.weeks + course.weeks, f
                 )

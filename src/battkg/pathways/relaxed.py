@@ -72,7 +72,7 @@ def relaxed_cost(
         for idx in supporters(goal):
             course = courses[idx]
             key = (entries[idx], course.award_level, mask_of(course))
-            cost = course.cost(rank)
+            cost = ladder.costs[idx]
             if cost < best.get(key, INF):
                 best[key] = cost
     for idx in free:

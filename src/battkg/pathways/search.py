@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .bounds import INF, Climbs, ladder_for
+from .bounds import INF, Climbs, experience_band, ladder_for
 from .closure import filter_index_of, index_of
 from .filters import Filters
 from .model import CourseNode, PathwayModel, Requirement, Start
@@ -86,19 +86,27 @@ class Search:
         self.filters, self.rank = filters, rank
         self._minsup: dict[Goal, int | None] = {}
         self._sets: dict[Goal, frozenset[int]] = {}
-        allowed = filter_index_of(model).allowed(filters)
-        self.closure = index_of(model).closure(start, allowed, filters)
-        self.ladder = ladder_for(model, rank, filters, allowed)
+        # What the filters allow, the closure and the ladder are shared by every person with
+        # the same filters: the steps excluded for this person (retakes) are taken out only
+        # here, so the closure is a superset (a weaker pruning, never a wrong route) and the
+        # ladder a lower bound still.
+        shared = replace(filters, exclude=frozenset()) if filters.exclude else filters
+        allowed = filter_index_of(model).allowed(shared)
+        self.closure = index_of(model).closure(start, allowed, shared)
+        self.taken = self.closure.taken - filters.exclude if filters.exclude else self.closure.taken
+        self.ladder = ladder_for(model, rank, shared, allowed, start.experience)
+        self.costs = self.ladder.costs
+        self._band = experience_band(model, start.experience)
         self.relaxed = RelaxedBound(self)
 
     # -- courses and goals -----------------------------------------------------
 
     def allowed(self, idx: int) -> bool:
         """Passes the filters and can be taken at some point (it is in the closure)."""
-        return idx in self.closure.taken
+        return idx in self.taken
 
     def cost(self, idx: int) -> int:
-        return self.model.courses[idx].cost(self.rank)
+        return self.costs[idx]
 
     def supporters(self, goal: Goal) -> tuple[int, ...]:
         if goal[0] == "skill":
@@ -119,13 +127,13 @@ class Search:
         for idx in helpers:  # a stuck course of the node that meets it costs only its entry
             best = min(best, ladder.climb(climbs, level, ladder.entry[idx]))
         if goal[0] == "skill":
-            best = min(best, ladder.via(self.supporters(goal), climbs, level, self.closure.taken))
+            best = min(best, ladder.via(self.supporters(goal), climbs, level, self.taken))
         else:
             if goal[2] is not None:
                 best = min(best, ladder.climb(climbs, level, goal[2]))  # type: ignore[arg-type]
             for q in goal[1]:  # type: ignore[attr-defined]
                 teachers = self.model.teachers(q, self.rank)
-                best = min(best, ladder.via(teachers, climbs, level, self.closure.taken))
+                best = min(best, ladder.via(teachers, climbs, level, self.taken))
         if not helpers:
             first = self.minsup(goal)
             return INF if first is None else max(best, first)
@@ -252,7 +260,7 @@ class Search:
 
     def _buckets(self, goal: Goal) -> list[tuple[int, ...]]:
         """The supporters of a goal grouped by entry level, each group cheapest first."""
-        key = ("buckets", goal, self.rank)
+        key = ("buckets", goal, self.rank, self._band)
         found: list[tuple[int, ...]] | None = self.model.caches.get(key)
         if found is None:
             groups: dict[float, list[int]] = {}
