@@ -50,7 +50,13 @@ class BestFirst:
     search is greedy (f = g + weight x h): it finds good routes fast but proves nothing; it is
     the fallback when the exact search reaches its node limit."""
 
-    def __init__(self, search: Search, k: int, max_nodes: int, weight: float = 1.0) -> None:
+    def __init__(
+        self,
+        search: Search,
+        k: int,
+        max_nodes: int,
+        weight: float = 1.0,
+    ) -> None:
         self.s, self.k, self.max_nodes, self.weight = search, k, max_nodes, weight
         self.heap: list[tuple[float, int, int, Node | Done | Try]] = []
         self.seq = itertools.count()

@@ -112,7 +112,7 @@ def ladder_for(
 
 class Ladder:
     """Cheapest relaxed climbs between EQF levels for one ranking and experience, over the
-    courses a filter set allows (all usable courses when `allowed` is None)."""
+    courses a filter set allows (all usable courses when `allowed` is None) but `exclude`."""
 
     def __init__(
         self,
@@ -120,6 +120,7 @@ class Ladder:
         rank: str,
         allowed: frozenset[int] | None = None,
         experience: float = 0.0,
+        exclude: frozenset[int] = frozenset(),
     ) -> None:
         self.model, self.rank = model, rank
         self.entry: list[float] = entries_for(model, experience)
@@ -127,7 +128,7 @@ class Ladder:
         edges: dict[tuple[float, float], float] = {}
         for pair, idxs in _pairs(model, rank, experience):
             for idx in idxs:
-                if allowed is None or idx in allowed:
+                if (allowed is None or idx in allowed) and idx not in exclude:
                     edges[pair] = self.costs[idx]
                     break
         self.edges = sorted(edges.items())

@@ -22,7 +22,7 @@ import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from .bounds import INF, Climbs, experience_band, ladder_for
+from .bounds import INF, Climbs, Ladder, experience_band, ladder_for
 from .closure import filter_index_of, index_of
 from .filters import Filters
 from .model import CourseNode, PathwayModel, Requirement, Start
@@ -94,7 +94,11 @@ class Search:
         allowed = filter_index_of(model).allowed(shared)
         self.closure = index_of(model).closure(start, allowed, shared)
         self.taken = self.closure.taken - filters.exclude if filters.exclude else self.closure.taken
-        self.ladder = ladder_for(model, rank, shared, allowed, start.experience)
+        self.ladder = (
+            Ladder(model, rank, allowed, start.experience, filters.exclude)
+            if filters.exclude
+            else ladder_for(model, rank, shared, allowed, start.experience)
+        )
         self.costs = self.ladder.costs
         self._band = experience_band(model, start.experience)
         self.relaxed = RelaxedBound(self)
@@ -272,21 +276,9 @@ class Search:
     # -- the search ------------------------------------------------------------
 
     def run(self, k: int = 3, max_nodes: int = DEFAULT_MAX_NODES) -> SearchResult:
-        if self.reaches(self.evaluate(frozenset())):
-            return SearchResult([Route((), 0, 0.0)])
-        if not self.goal.met(self.closure.held, self.closure.level, self.start.experience):
-            return SearchResult([], reachable=False)
-        from .bestfirst import BestFirst
+        from .kbest import k_best
 
-        exact = BestFirst(self, k, max_nodes).run()
-        if not exact.truncated:
-            return exact
-        greedy = BestFirst(self, k, max_nodes, weight=GREEDY_WEIGHT).run()
-        routes = {frozenset(r.courses): r for r in greedy.routes} | {
-            frozenset(r.courses): r for r in exact.routes
-        }
-        best = sorted(routes.values(), key=lambda r: r.cost)[:k]
-        return SearchResult(best, exact.expanded + greedy.expanded, True, optimal=False)
+        return k_best(self.model, self.start, self.goal, self.filters, self.rank, k, max_nodes)
 
 
 def _disjoint(sets: list[frozenset[int]]) -> bool:
@@ -309,4 +301,6 @@ def find_routes(
     max_nodes: int = DEFAULT_MAX_NODES,
 ) -> SearchResult:
     """The k cheapest distinct minimal routes from `start` to meeting `goal`."""
-    return Search(model, start, goal, filters or Filters(), rank).run(k, max_nodes)
+    from .kbest import k_best
+
+    return k_best(model, start, goal, filters or Filters(), rank, k, max_nodes)

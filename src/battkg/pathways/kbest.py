@@ -1,0 +1,104 @@
+"""The k best routes as a partition of the route space by excluded courses, each part
+searched for its single best route (after Lawler).
+
+Continuing one best-first search past the first route made the search enumerate plateaus:
+once the best route has used a shortcut (an 8-week validation to level 7, say), every later
+node's bound still counts on that shortcut although a route through it would no longer be
+minimal, so all combinations of courses cheaper than the second route were looked at
+(8,000 nodes for one query at 1,000 courses). Here, after the best route (x1, ..., xm) of a
+part (the routes that avoid the courses `exclude`), the part is covered by the parts that
+also avoid x1, or x2, ..., or xm: every other minimal route lacks some xj (else it would
+contain the best route and not be minimal). An excluded course leaves the ladder and the
+relaxed bound of its part, so the shortcut no longer lowers the bound there. Lawler's
+partition would also force x1..x(j-1) in; forcing courses in makes a part prove that no
+minimal route contains them, which measured as thousands of nodes, so the parts may
+overlap instead: a route found twice is kept once, and a part is made once per excluded
+set. Parts are solved lazily: a part waits in the queue under the lower bound of its root
+and is searched only when it comes first. See docs/decisions/0054-pathway-k-best-partition.md.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from dataclasses import replace
+
+from .bounds import INF
+from .filters import Filters
+from .model import PathwayModel, Requirement, Start
+from .search import GREEDY_WEIGHT, Route, Search, SearchResult
+
+
+def k_best(
+    model: PathwayModel,
+    start: Start,
+    goal: Requirement,
+    filters: Filters,
+    rank: str,
+    k: int,
+    max_nodes: int,
+) -> SearchResult:
+    """The k cheapest distinct minimal routes, with at most `max_nodes` nodes of exact search
+    in all (then the greedy fallback of decision 0010, and the answer is not proven best)."""
+    from .bestfirst import BestFirst
+
+    root = Search(model, start, goal, filters, rank)
+    if root.reaches(root.evaluate(frozenset())):
+        return SearchResult([Route((), 0, 0.0)])
+    if not goal.met(root.closure.held, root.closure.level, start.experience):
+        return SearchResult([], reachable=False)
+    seq = itertools.count()
+    # (key, 0 for a solved part else 1, order, excluded, its best route or None, its search)
+    queue: list[tuple[float, int, int, frozenset[int], Route | None, Search | None]] = []
+    queue.append((0.0, 1, next(seq), frozenset(), None, root))
+    parts: set[frozenset[int]] = {frozenset()}
+    routes: list[Route] = []
+    found_sets: set[frozenset[int]] = set()
+    used, truncated = 0, False
+    while queue and len(routes) < k:
+        _, _, _, excluded, route, search = heapq.heappop(queue)
+        if route is not None:
+            chosen = frozenset(route.courses)
+            if chosen not in found_sets:
+                found_sets.add(chosen)
+                routes.append(route)
+            for x in route.courses:
+                sub = excluded | {x}
+                if sub in parts:
+                    continue
+                parts.add(sub)
+                bounded = _bounded(model, start, goal, filters, rank, sub)
+                if bounded is not None:
+                    heapq.heappush(queue, (bounded[0], 1, next(seq), sub, None, bounded[1]))
+            continue
+        assert search is not None
+        if used >= max_nodes:
+            truncated = True
+            result = BestFirst(search, 1, max_nodes, weight=GREEDY_WEIGHT).run()
+        else:
+            result = BestFirst(search, 1, max_nodes - used).run()
+            used += result.expanded
+            if result.truncated:
+                truncated = True
+                result = BestFirst(search, 1, max_nodes, weight=GREEDY_WEIGHT).run()
+        if result.routes:
+            best = result.routes[0]
+            heapq.heappush(queue, (float(best.cost), 0, next(seq), excluded, best, None))
+    return SearchResult(routes, used, truncated, optimal=not truncated)
+
+
+def _bounded(
+    model: PathwayModel,
+    start: Start,
+    goal: Requirement,
+    filters: Filters,
+    rank: str,
+    excluded: frozenset[int],
+) -> tuple[float, Search] | None:
+    """A part's search and the lower bound of its root (None: the part holds no route)."""
+    search = Search(model, start, goal, replace(filters, exclude=filters.exclude | excluded), rank)
+    state = search.evaluate(frozenset())
+    h, branch, _ = search.assess(state)
+    if h == INF or not branch:
+        return None
+    return h, search
