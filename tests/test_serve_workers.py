@@ -18,6 +18,10 @@ import pytest
 
 from battkg.kg import KnowledgeGraph
 from battkg.settings import PROJECT_ROOT
+from battkg.sparql import executor
+from battkg.sparql.answer import answer
+from battkg.sparql.executor import IN_PROCESS
+from battkg.sparql.protocol import SparqlRequest
 from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.timeout(240)
@@ -138,3 +142,30 @@ def test_writes_from_both_processes_at_once_are_serialised(
     assert b.get("/datasets/one").json()["current"] == 2
     assert b.post("/datasets/one/rollback", headers=TOKEN).status_code == 200
     assert a.get("/datasets/one").json()["current"] == 1
+
+
+def test_a_named_query_found_slow_in_process_runs_in_a_worker_process_after(
+    curated_kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kg = KnowledgeGraph(curated_kg.settings)  # its own memo: no pool started yet
+    named = kg.queries.get("roles-by-stage")
+    accept = "application/sparql-results+json"
+
+    def ask() -> bytes:
+        request = SparqlRequest(named.text)
+        return answer(
+            kg, request, accept, named.bind({}, kg.iris), pool=IN_PROCESS, trusted=True
+        ).body
+
+    first = ask()
+    assert kg.memo("sparql:slow-named-queries", None, set) == set()  # quick: stays in process
+    monkeypatch.setattr(executor, "SLOW_SHARE", 0.0)  # every run now counts as slow
+    assert ask() == first
+    assert named.text in kg.memo("sparql:slow-named-queries", None, set)
+    pool = executor.executor_for(kg, executor.NAMED_POOL)
+    pids = {w.process.pid for w in pool._workers}
+    assert ask() == first  # answered by the named worker pool, whose workers stay the same
+    assert {w.process.pid for w in pool._workers} == pids and pool.killed == 0
+    pool.close()
+    with pytest.raises(ValueError, match="own queries"):
+        executor.run(kg, executor.Job("x", named.text), IN_PROCESS, trusted=False)

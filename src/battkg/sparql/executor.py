@@ -30,7 +30,16 @@ from battkg.remote import is_remote, reader_for
 from battkg.sparql.negotiation import NotAcceptableError
 from battkg.sparql.worker import Answer, Job, ResultTooLargeError, run_job
 
-__all__ = ["IN_PROCESS", "SPARQL_POOL", "Answer", "Job", "QueryExecutor", "executor_for", "run"]
+__all__ = [
+    "IN_PROCESS",
+    "NAMED_POOL",
+    "SPARQL_POOL",
+    "Answer",
+    "Job",
+    "QueryExecutor",
+    "executor_for",
+    "run",
+]
 
 log = logger(__name__)
 
@@ -171,8 +180,12 @@ class QueryExecutor:
 
 
 #: ad-hoc queries (/sparql) run in the worker pool; IN_PROCESS: in the calling thread, for
-#: battkg's own named queries (/queries), whose text is known and whose cost the data bounds
-SPARQL_POOL, IN_PROCESS = "sparql", "in-process"
+#: battkg's own named queries (/queries), whose text is known and whose cost the data bounds;
+#: NAMED_POOL: the worker pool of the named queries found slow in process (started when one is)
+SPARQL_POOL, IN_PROCESS, NAMED_POOL = "sparql", "in-process", "named"
+#: a named query that took longer than this share of the time limit in process runs in the
+#: named worker pool from then on, where the limit stops it
+SLOW_SHARE = 0.25
 
 
 def default_workers() -> int:
@@ -187,7 +200,9 @@ def executor_for(kg: KnowledgeGraph, pool: str = SPARQL_POOL) -> QueryExecutor:
     """The worker pool `pool` of `kg`, started on first use and stopped when the process exits."""
 
     def start() -> QueryExecutor:
-        executor = QueryExecutor(default_workers())
+        executor = QueryExecutor(
+            max(1, default_workers() // 2) if pool == NAMED_POOL else default_workers()
+        )
         atexit.register(executor.close)
         return executor
 
@@ -208,14 +223,32 @@ def generation_path(kg: KnowledgeGraph) -> str:
 def run(kg: KnowledgeGraph, job: Job, pool: str = SPARQL_POOL, *, trusted: bool = False) -> Answer:
     """Run `job` on the generation `kg` serves, in `pool`, within kg.settings.query_timeout.
 
-    `pool` IN_PROCESS runs it in the calling thread on the service's own read-only store
-    (pyoxigraph releases the GIL while it evaluates): no pickling, no pipe, no process hop.
-    Only for battkg's own queries: a client's query may run away and needs a process that
-    can be killed. `trusted`: the query text is battkg's own (a named query), not a client's."""
+    `trusted`: the query text is battkg's own (a named query), not a client's."""
     if is_remote(kg.store):  # the SPARQL server runs it; the HTTP client enforces the limit
         return run_job(job, {job.store_path: reader_for(kg, trusted=trusted)})
     if pool == IN_PROCESS:
         if not trusted:
             raise ValueError("only battkg's own queries run in process")
-        return run_job(job, {job.store_path: kg.reader()})
+        return _in_process(kg, job)
     return executor_for(kg, pool).run(job, kg.settings.query_timeout)
+
+
+def _in_process(kg: KnowledgeGraph, job: Job) -> Answer:
+    """A named query in the calling thread on the service's own read-only store: no pickling,
+    no pipe, no process hop (pyoxigraph releases the GIL while it evaluates).
+
+    A thread cannot be stopped, so a query text that once ran past SLOW_SHARE of the time
+    limit runs in the named worker pool from then on (decision 0043)."""
+    slow: set[str] = kg.memo("sparql:slow-named-queries", None, set)
+    limit = kg.settings.query_timeout
+    if job.query in slow:
+        return executor_for(kg, NAMED_POOL).run(job, limit)
+    started = time.monotonic()
+    try:
+        return run_job(job, {job.store_path: kg.reader()})
+    finally:
+        took = time.monotonic() - started
+        if took > SLOW_SHARE * limit:
+            slow.add(job.query)
+            name = next((q.name for q in kg.queries.all() if q.text == job.query), "?")
+            event(log, "named_query_slow", logging.WARNING, query=name, seconds=round(took, 2))
