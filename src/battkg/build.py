@@ -205,15 +205,17 @@ def build(
         )
 
     now = datetime.now(UTC).replace(microsecond=0)
-    with store.writer() as w:
-        t0 = time.perf_counter()
-        for graph in [*removed, *parsed]:
-            if w.contains_named_graph(ox.NamedNode(graph)):
-                w.remove_graph(ox.NamedNode(graph))
+    # Everything rewritten whole: when that is most of the store (a forced build, new ESCO), the
+    # new generation starts empty instead of deleting it from a copy of the old one (store.py).
+    rewritten = [*removed, *parsed, iris.inferred_graph, iris.datasets_inferred_graph]
+    t0 = time.perf_counter()
+    with store.writer(replace=rewritten) as w:
+        for graph in removed:
+            _replace_graph(w, ox.NamedNode(graph), [])
+            w.remove_graph(ox.NamedNode(graph))  # empty by now: cheap
         for graph, quads in parsed.items():
             progress(f"storing {len(quads):,} triples in {graph}")
-            w.add_graph(ox.NamedNode(graph))
-            w.bulk_extend(quads)
+            _replace_graph(w, ox.NamedNode(graph), quads)
         seconds["store"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -255,6 +257,22 @@ def build(
         triples,
         report,
     )
+
+
+def _replace_graph(store: ox.Store, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
+    """Make `graph` hold exactly `quads`: written straight into a graph the new generation does
+    not have, else by difference (Store.remove_graph is slow on a big graph)."""
+    if store.contains_named_graph(graph):
+        new = set(quads)
+        for quad in list(store.quads_for_pattern(None, None, None, graph)):
+            if quad in new:
+                new.discard(quad)
+            else:
+                store.remove(quad)
+        quads = list(new)
+    store.add_graph(graph)
+    if quads:
+        store.bulk_extend(quads)
 
 
 def _inferred_key(units: list[Unit], reasoner: str) -> str:

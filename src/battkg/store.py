@@ -22,7 +22,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -153,8 +153,15 @@ class GenerationalStore:
     # -- writing -------------------------------------------------------------
 
     @contextlib.contextmanager
-    def writer(self) -> Iterator[ox.Store]:
-        """Yield a writable copy of the current generation; publish it if the block succeeds."""
+    def writer(self, replace: Collection[str] = ()) -> Iterator[ox.Store]:
+        """Yield a writable copy of the current generation; publish it if the block succeeds.
+
+        `replace` names graphs the block rewrites whole: it must make each hold exactly its
+        new content whether the graph starts out absent or with its old content (replacing
+        by difference does both). When they hold most of the store, the new generation is
+        not a copy of the old one to delete them from (RocksDB deletes a quad about as slowly
+        as it writes several) but a new database the other graphs are copied into.
+        """
         self._ensure_root()
         with self._exclusive():
             previous = self.current_generation()
@@ -162,9 +169,7 @@ class GenerationalStore:
             name = self._next_name(previous)
             target = self._gens / name
             try:
-                if previous is not None:
-                    ox.Store.read_only(str(self._gens / previous)).backup(str(target))
-                store = ox.Store(str(target))
+                store = self._start(previous, target, set(replace))
             except OSError as exc:
                 shutil.rmtree(target, ignore_errors=True)
                 raise StoreError(f"cannot create store generation {target}: {exc}") from exc
@@ -181,6 +186,28 @@ class GenerationalStore:
             _wait_closed(target)
             self._publish(name)
             self._prune(keep=name)
+
+    def _start(self, previous: str | None, target: Path, replace: set[str]) -> ox.Store:
+        """The next generation: a hard-linked copy of `previous`, or a new database holding
+        what `previous` holds outside `replace` when that is the smaller part."""
+        if previous is None:
+            return ox.Store(str(target))
+        old = ox.Store.read_only(str(self._gens / previous))
+        sizes = _graph_sizes(old) if replace else {}
+        dropped = sum(n for g, n in sizes.items() if g in replace)
+        if dropped <= sum(sizes.values()) - dropped:
+            old.backup(str(target))
+            return ox.Store(str(target))
+        store = ox.Store(str(target))
+        for graph in old.named_graphs():
+            if not (isinstance(graph, ox.NamedNode) and graph.value in replace):
+                store.add_graph(graph)
+        # through Python terms, not a dump: loading N-Triples would rename blank nodes
+        graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [*old.named_graphs()]
+        for source in [*graphs, ox.DefaultGraph()]:
+            if _graph_key(source) not in replace and sizes.get(_graph_key(source)):
+                store.bulk_extend(old.quads_for_pattern(None, None, None, source))
+        return store
 
     def _ensure_root(self) -> None:
         try:
@@ -256,3 +283,25 @@ class GenerationalStore:
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path.name)
         return sorted(removed)
+
+
+def _graph_key(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
+    return (
+        graph.value
+        if isinstance(graph, ox.NamedNode)
+        else ""
+        if isinstance(graph, ox.DefaultGraph)
+        else str(graph)
+    )
+
+
+def _graph_sizes(store: ox.Store) -> dict[str, int]:
+    """Quads per graph (the default graph under ""), counted inside Oxigraph."""
+    sizes: dict[str, int] = {}
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    for row in store.query(query):  # type: ignore[union-attr]
+        sizes[_graph_key(row["g"])] = int(row["n"].value)
+    default = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    for row in store.query(default, use_default_graph_as_union=False):  # type: ignore[union-attr]
+        sizes[""] = int(row["n"].value)
+    return sizes

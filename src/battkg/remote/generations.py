@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, cast
 
 import pyoxigraph as ox
@@ -110,8 +110,12 @@ class RemoteGenerationalStore(GenerationalStore):
     # -- writing -------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def writer(self) -> Iterator[ox.Store]:
-        """A mirror of the published graphs; its changes are published if the block succeeds."""
+    def writer(self, replace: Collection[str] = ()) -> Iterator[ox.Store]:
+        """A mirror of the published graphs; its changes are published if the block succeeds.
+
+        The graphs in `replace` keep their old content in the mirror (the writer replaces
+        them by difference), so only what really changed travels back to the server.
+        """
         with self._write_lock:
             lease = control.Lease(self.client, self.control)
             lease.acquire()
