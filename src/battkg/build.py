@@ -220,7 +220,7 @@ def build(
 
         t0 = time.perf_counter()
         progress(f"reasoning ({reasoner})")
-        report = reason_base(w, iris, engine=reasoner)
+        report = reason_base(w, iris, engine=reasoner, written=parsed)
         if dataset_graphs(w, iris):
             progress("reasoning over partner datasets")
             reason_datasets(w, iris, schemas=schemas)
@@ -232,7 +232,7 @@ def build(
         }
         keep = {g: v for g, v in recorded.items() if v[0] == "dataset"}
         version = build_version(hashes | keep)
-        write_meta(
+        triples = write_meta(
             w,
             iris,
             units,
@@ -241,8 +241,11 @@ def build(
             inferred_sha=inferred_sha,
             version=version,
         )
+        # the sizes write_meta counted, with the meta graph's own as written
+        triples[iris.meta_graph] = sum(
+            1 for _ in w.quads_for_pattern(None, None, None, ox.NamedNode(iris.meta_graph))
+        )
         seconds["meta"] = time.perf_counter() - t0
-        triples = graph_sizes(w)
     seconds["total"] = time.perf_counter() - started
     progress(f"built generation {store.current_generation()} in {seconds['total']:.1f} s")
     event(log, "built", generation=store.current_generation(), version=version,
@@ -303,8 +306,10 @@ def write_meta(
     now: datetime,
     inferred_sha: str,
     version: str,
-) -> None:
-    """Record each managed graph's provenance; keep the entries of graphs a build does not manage."""
+) -> dict[str, int]:
+    """Record each managed graph's provenance; keep the entries of graphs a build does not manage.
+
+    Returns the triples per graph as counted before the meta graph was written."""
     meta = ox.NamedNode(iris.meta_graph)
     sizes = graph_sizes(store)
     previous_times = {
@@ -363,3 +368,4 @@ def write_meta(
     quads.append(ox.Quad(build_node, ox.NamedNode(BKG + "buildVersion"), ox.Literal(version), meta))
     quads.append(ox.Quad(build_node, ox.NamedNode(PROV + "endedAtTime"), stamp, meta))
     store.extend(quads)
+    return sizes

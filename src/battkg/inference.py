@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import pyoxigraph as ox
 
 from .logs import event, logger
@@ -44,10 +46,16 @@ def _layout(
     return schema, local, bulk
 
 
-def reason_base(store: ox.Store, iris: Iris, engine: str = "reasonable") -> ReasoningReport:
+def reason_base(
+    store: ox.Store,
+    iris: Iris,
+    engine: str = "reasonable",
+    written: Mapping[str, Sequence[ox.Quad]] | None = None,
+) -> ReasoningReport:
+    """Rewrite the base inferred graph; `written` holds the quads a build just wrote."""
     schema, local, bulk = _layout(store, iris, dataset_graphs(store, iris))
     target = ox.NamedNode(iris.inferred_graph)
-    return infer(store, local, bulk, target, engine=engine, schema_graphs=schema)
+    return infer(store, local, bulk, target, engine=engine, schema_graphs=schema, written=written)
 
 
 def reason_datasets(
