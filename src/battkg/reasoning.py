@@ -36,7 +36,7 @@ import hashlib
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -129,10 +129,10 @@ def infer(
     started = time.perf_counter()
     schema = compile_schema(closed)
     second, rounds = apply_rules(store, graphs, schema, first, written)
-    derived = {ox.Quad(s, p, o, target) for s, p, o in [*first, *second]}
+    derived = [ox.Quad(s, p, o, target) for s, p, o in [*first, *second]]
     known_graphs = list(known_graphs)
     if known_graphs:
-        derived = {q for q in derived if not _asserted(store, q, known_graphs)}
+        derived = [q for q in derived if not _asserted(store, q, known_graphs)]
     _replace_graph(store, target, derived)
     seconds["bulk"] = time.perf_counter() - started
     return ReasoningReport(engine, len(base), len(first) + len(second), rounds, seconds)
@@ -329,10 +329,14 @@ def _merge(*parts: dict[Term, set[Fact]]) -> dict[Term, set[Fact]]:
     return merged
 
 
-def _replace_graph(store: ox.Store, target: ox.NamedNode, new: set[ox.Quad]) -> None:
-    """Make `target` hold exactly `new`, by difference (Store.remove_graph is slow on big graphs)."""
-    old = set(store.quads_for_pattern(None, None, None, target))
+def _replace_graph(store: ox.Store, target: ox.NamedNode, quads: Collection[ox.Quad]) -> None:
+    """Make `target` hold exactly `quads`: straight into a graph the store does not have (a new
+    generation, store.py), else by difference (Store.remove_graph is slow on big graphs)."""
+    store.add_graph(target)
+    if not (old := set(store.quads_for_pattern(None, None, None, target))):
+        store.bulk_extend(quads)
+        return
+    new = set(quads)
     for quad in old - new:
         store.remove(quad)
-    store.add_graph(target)
     store.bulk_extend(new - old)
