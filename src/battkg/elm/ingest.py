@@ -25,7 +25,8 @@ import rdflib
 from rdflib.namespace import SH
 
 from .._convert import triples_to_graph
-from ..ingest import Fault, Location, PartnerFile
+from ..ingest import Fault, Location, PartnerFile, Statements
+from ..ingest.statements import value_list
 from ..kg import KnowledgeGraph
 from ..namespaces import DEFAULT_BASE, RDF
 from .export import ELM
@@ -37,10 +38,10 @@ RDF_TYPE = ox.NamedNode(RDF + "type")
 def is_elm(part: PartnerFile) -> bool:
     """A file is ELM when it types anything with an ELM class."""
     return any(
-        q.predicate == RDF_TYPE
-        and isinstance(q.object, ox.NamedNode)
-        and q.object.value.startswith(ELM)
-        for q in part.quads
+        isinstance(o, ox.NamedNode) and o.value.startswith(ELM)
+        for index in part.quads.graphs.values()
+        for values in index.get(RDF_TYPE.value, {}).values()
+        for o in value_list(values)
     )
 
 
@@ -65,7 +66,7 @@ def _convert(kg: KnowledgeGraph, part: PartnerFile) -> list[Fault]:
     folder = kg.settings.elm_dir
     if folder is None or not all((folder / name).is_file() for name in SHAPE_FILES):
         part.readable = False
-        part.quads = []
+        part.quads = Statements()
         return [
             Fault(
                 Location(part.name),
@@ -80,10 +81,10 @@ def _convert(kg: KnowledgeGraph, part: PartnerFile) -> list[Fault]:
     outside = _outside_profile(part, profile_properties(folder))
     if outside:
         part.readable = False
-        part.quads = []
+        part.quads = Statements()
         return outside
     faults = _loq_faults(part, folder)
-    part.quads = [ox.Quad(t.subject, t.predicate, t.object) for t in _to_battkg(kg, part)]
+    part.quads = Statements(_to_battkg(kg, part)).done()
     part.format = f"elm:{part.format}"
     return faults
 

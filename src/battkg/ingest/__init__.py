@@ -19,6 +19,7 @@ from .csvfile import CsvReadError, read_csv
 from .model import Fault, Location, PartnerFile
 from .rdffiles import FORMATS, RdfReadError, read_rdf
 from .safety import MAX_DEPTH, SafetyRefusal
+from .statements import Statements
 from .templates import MULTI_SEPARATOR, TEMPLATES
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "InputTooLargeError",
     "Location",
     "PartnerFile",
+    "Statements",
     "UnsafeInputError",
     "format_for",
     "read_partner_file",
@@ -148,7 +150,7 @@ def read_partner_file(
         raise _unsafe(exc) from exc
     except (CsvReadError, RdfReadError) as exc:
         result.readable = False
-        result.quads = []
+        result.quads = Statements()
         result.faults.append(exc.fault)
     return result
 

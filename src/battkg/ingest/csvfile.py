@@ -8,7 +8,7 @@ template's columns; a cell may hold several values separated by `|`.
 from __future__ import annotations
 
 import csv
-import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -19,9 +19,13 @@ from battkg.namespaces import RDF, RDFS, Iris
 
 from .convert import CellError, convert_cell, reference
 from .model import Fault, Location
+from .statements import Statements, Term
 from .templates import MULTI_SEPARATOR, TEMPLATES, Template
 
 SEPARATORS = (",", ";", "\t")
+#: one line with its ending (\r\n, \n or \r), as a file opened with newline="" gives them
+LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+TYPE = ox.NamedNode(RDF + "type")
 REQUIREMENT_CLASS = "https://w3id.org/battkg/ontology#EntryRequirement"
 ENTRY_PROP = "https://w3id.org/battkg/ontology#entryRequirement"
 SAVE_AS_UTF8 = (
@@ -116,9 +120,15 @@ def _header_name(cell: str) -> str:
     return cell.strip().lower().replace(" ", "_").replace("-", "_")
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` one at a time (io.StringIO would hold 4 bytes per character)."""
+    for match in LINE.finditer(text):
+        yield match.group()
+
+
 def read_csv(
     data: bytes, name: str, iris: Iris, kind: str | None = None
-) -> tuple[list[ox.Quad], list[Fault], CsvLocator | None, frozenset[str]]:
+) -> tuple[Statements, list[Fault], CsvLocator | None, frozenset[str]]:
     """Quads, faults, locator and the properties whose columns are missing. Raises CsvReadError."""
     text = decode(data, name)
     if not text.strip():
@@ -130,9 +140,10 @@ def read_csv(
                 "csv: not empty",
             )
         )
-    first_line = text.splitlines()[0]
+    first = LINE.match(text)
+    first_line = (first.group().splitlines() or [""])[0] if first else ""
     separator = sniff_separator(first_line)
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    rows = csv.reader(_lines(text), delimiter=separator)
     header = [_header_name(c) for c in next(rows)]
     template = TEMPLATES.get(kind or "") or guess_template(name, header)
     if template is None:
@@ -155,14 +166,15 @@ def read_csv(
         if c not in header and template.by_name[c].required
     )
     locator = CsvLocator(name, template)
-    quads: list[ox.Quad] = []
+    quads = Statements()
     seen: dict[str, int] = {}
     count = 0
     for number, cells in enumerate(rows, start=2):
         if not any(c.strip() for c in cells):
             continue
         count += 1
-        quads.extend(_row(name, number, header, cells, template, iris, locator, seen, faults))
+        for s, p, o in _row(name, number, header, cells, template, iris, locator, seen, faults):
+            quads.add(s, p, o)
     if count == 0:
         faults.append(
             Fault(
@@ -172,7 +184,7 @@ def read_csv(
                 "csv: rows",
             )
         )
-    return quads, faults, locator, missing
+    return quads.done(), faults, locator, missing
 
 
 def _header_faults(
@@ -245,7 +257,7 @@ def _row(
     locator: CsvLocator,
     seen: dict[str, int],
     faults: list[Fault],
-) -> Iterator[ox.Quad]:
+) -> Iterator[tuple[Term, ox.NamedNode, Term]]:
     if len(cells) != len(header):
         faults.append(
             Fault(
@@ -296,15 +308,15 @@ def _row(
         return
     seen[ident] = number
     locator.rows[subject.value] = number
-    yield ox.Quad(subject, ox.NamedNode(RDF + "type"), ox.NamedNode(template.cls))
+    yield subject, TYPE, ox.NamedNode(template.cls)
     requirement = None
     if template.requirement_prefix is not None:
         requirement = ox.NamedNode(iris.thing("requirement", template.requirement_prefix + ident))
         locator.rows[requirement.value] = number
         locator.requirements.add(requirement.value)
-        yield ox.Quad(subject, ox.NamedNode(ENTRY_PROP), requirement)
-        yield ox.Quad(requirement, ox.NamedNode(RDF + "type"), ox.NamedNode(REQUIREMENT_CLASS))
-        yield ox.Quad(
+        yield subject, ox.NamedNode(ENTRY_PROP), requirement
+        yield requirement, TYPE, ox.NamedNode(REQUIREMENT_CLASS)
+        yield (
             requirement,
             ox.NamedNode(RDFS + "label"),
             ox.Literal(f"Entry requirement of {ident}", language="en"),
@@ -337,7 +349,7 @@ def _row(
             if is_formula(part, term):
                 faults.append(_formula_fault(name, number, column.name, part, subject, column.prop))
                 continue
-            yield ox.Quad(node, ox.NamedNode(column.prop), term)
+            yield node, ox.NamedNode(column.prop), term
 
 
 def _formula_fault(

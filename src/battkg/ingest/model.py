@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
-import pyoxigraph as ox
+from .statements import Statements
 
 SEVERITIES = ("violation", "warning", "info")
 
@@ -53,8 +53,8 @@ class Locator(Protocol):
 class PartnerFile:
     """A partner file read into RDF.
 
-    `quads` are in the default graph unless the file named its graphs (N-Quads,
-    TriG). `faults` are problems found while reading; when `readable` is false
+    `quads` (held compactly, statements.py) are in the default graph unless the
+    file named its graphs (N-Quads, TriG). `faults` are problems found while reading; when `readable` is false
     the file could not be read at all and `quads` is empty. `skipped_paths` are
     properties whose column is missing from a CSV header: their per-row faults
     are left out, since one header fault already says it.
@@ -64,7 +64,7 @@ class PartnerFile:
     format: str
     sha256: str
     size: int
-    quads: list[ox.Quad] = field(default_factory=list)
+    quads: Statements = field(default_factory=Statements)
     faults: list[Fault] = field(default_factory=list)
     readable: bool = True
     locator: Locator | None = None

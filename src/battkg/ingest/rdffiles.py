@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from .model import Fault, Location
 from .safety import check_json_depth, check_rdfxml
+from .statements import Statements
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -93,12 +94,15 @@ def _remote_contexts(node: Any) -> list[str]:
     return found
 
 
-def read_rdf(data: bytes, name: str, fmt: str, base_iri: str) -> tuple[list[ox.Quad], TextLocator]:
+def read_rdf(data: bytes, name: str, fmt: str, base_iri: str) -> tuple[Statements, TextLocator]:
     """All quads of the file; raises RdfReadError naming the line of a syntax error."""
     _check_safety(data, name, fmt)
     parser = ox.parse(data, format=FORMATS[fmt], base_iri=base_iri)
+    quads = Statements()
     try:
-        quads = list(parser)
+        for q in parser:  # one at a time into the compact index, never a list of quads
+            quads.add(q.subject, q.predicate, q.object, q.graph_name)
+        quads.done()
     except SyntaxError as exc:
         line = f" line {exc.lineno}" if exc.lineno else ""
         raise RdfReadError(

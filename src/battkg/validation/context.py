@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from ..ingest import Fault, PartnerFile
 from ..ingest.source import parse_file
+from ..ingest.statements import value_list
 from ..kg import KnowledgeGraph
 from ..namespaces import BKG, RDF, RDFS, Iris
 from .engine import DataGraph, Term
@@ -89,8 +90,10 @@ def unknown_terms(
 ) -> list[Fault]:
     known = _cached(kg, "validation:terms", lambda: _defined_terms(store, kg.iris))
     faults = []
-    for subject, by_p in data.out.items():
-        for term in [p for p in by_p if p.startswith(BKG)] + [
+    unknown = {p for p in data.index if p.startswith(BKG) and p not in known}
+    for subject in data.out:
+        by_p = data.out.get(subject) if unknown else {}
+        for term in [p for p in by_p if p in unknown] + [
             t for t in data.types.get(subject, ()) if t.startswith(BKG)
         ]:
             if term not in known:
@@ -144,7 +147,8 @@ def add_context(
     has_esco = any(
         g.value == kg.iris.esco_graph for g in store.named_graphs() if isinstance(g, ox.NamedNode)
     )
-    referenced = {o for by_p in data.out.values() for p, objs in by_p.items() if p != TYPE.value for o in objs
+    referenced = {o for p, by_subject in data.index.items() if p != TYPE.value
+                  for values in by_subject.values() for o in value_list(values)
                   if isinstance(o, ox.NamedNode)}  # fmt: skip
     assumed = 0
     skip = set(replacing)

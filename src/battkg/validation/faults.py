@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pyoxigraph as ox
 
 from ..ingest import Fault, PartnerFile
+from ..ingest.statements import value_list
 from ..namespaces import OWL, PREFIXES, RDF, RDFS, SH, Iris, shorten
 from .engine import DataGraph, Result, ShapesGraph, Term
 from .text import fault_text, shown
@@ -19,14 +21,16 @@ def home_files(files: list[PartnerFile], faults: list[Fault]) -> dict[Term, Part
     home: dict[Term, PartnerFile] = {}
     defined: dict[Term, PartnerFile] = {}
     for pf in files:
-        typed = {q.subject for q in pf.quads if q.predicate == TYPE and _plain(q.subject)}
-        for q in pf.quads:
-            if _plain(q.subject):
-                home.setdefault(q.subject, pf)  # type: ignore[arg-type]
+        typed = {
+            s for index in pf.quads.graphs.values() for s in index.get(TYPE.value, {}) if _plain(s)
+        }
+        for subject in pf.quads.subjects():
+            if _plain(subject):
+                home.setdefault(subject, pf)
         for subject in typed:
-            first = defined.setdefault(subject, pf)  # type: ignore[arg-type]
+            first = defined.setdefault(subject, pf)
             if first is not pf:
-                faults.append(duplicate(pf, subject, f"also defined in {first.name}", first.name))  # type: ignore[arg-type]
+                faults.append(duplicate(pf, subject, f"also defined in {first.name}", first.name))
     return home
 
 
@@ -75,7 +79,7 @@ def schema_axioms(files: list[PartnerFile]) -> list[Fault]:
     """Partner files carry instance data: a schema axiom would change what everyone's data means."""
     faults = []
     for pf in files:
-        for q in pf.quads:
+        for q in _axiom_candidates(pf):
             p, o = q.predicate.value, q.object
             if p in _SCHEMA_PREDICATES or (
                 p == RDF + "type" and getattr(o, "value", None) in _SCHEMA_TYPES
@@ -93,6 +97,17 @@ def schema_axioms(files: list[PartnerFile]) -> list[Fault]:
                     )
                 )
     return faults
+
+
+def _axiom_candidates(pf: PartnerFile) -> Iterator[ox.Quad]:
+    """The file's statements whose predicate may make them a schema axiom (rdf:type included)."""
+    for g, index in pf.quads.graphs.items():
+        for name, by_subject in index.items():
+            if name in _SCHEMA_PREDICATES or name == TYPE.value:
+                p = pf.quads.predicates[name]
+                for s, values in by_subject.items():
+                    for o in value_list(values):
+                        yield ox.Quad(s, p, o, g)  # type: ignore[arg-type]
 
 
 def explain(

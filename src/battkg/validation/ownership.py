@@ -42,11 +42,7 @@ def reference_descriptions(files: Iterable[PartnerFile]) -> tuple[list[ox.Quad],
     """Set the statements about authority concepts aside; returns them and a notice."""
     references: list[ox.Quad] = []
     for pf in files:
-        kept: list[ox.Quad] = []
-        for q in pf.quads:
-            (references if is_authority(q.subject) else kept).append(q)
-        if len(kept) != len(pf.quads):
-            pf.quads = kept
+        references += pf.quads.remove_subjects(s for s in pf.quads.subjects() if is_authority(s))
     if not references:
         return [], []
     subjects = {q.subject.value for q in references}  # type: ignore[union-attr]
@@ -100,12 +96,13 @@ def foreign_subjects(
         return []
     skip = _skipped(kg.iris, replacing)
     faults: list[Fault] = []
-    for subject, by_p in data.out.items():
+    for subject in data.out:
         if not isinstance(subject, ox.NamedNode):
             continue
         graph = describing_graph(store, subject, skip)
         if graph is None:
             continue
+        by_p = data.out.get(subject)
         owner = graph_owner(kg, store, graph)
         pf = home[subject]
         statements = [(p, o) for p, objs in by_p.items() for o in objs]
