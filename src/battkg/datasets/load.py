@@ -194,6 +194,8 @@ def load(
         report = validate_for(kg, files, name, engine=engine, allow_foreign=allow_foreign)
         quads, faults = _place(files, target, owners, name)
         report.faults += faults
+        if report.conforms and not quads:
+            report.faults.append(_nothing_to_load(files, name))
         seconds["validate"] = time.perf_counter() - started
         if not report.conforms:
             event(log, "dataset_refused", dataset=name, publisher=publisher,
@@ -227,6 +229,19 @@ def load(
     event(log, "dataset_loaded", dataset=name, version=number, publisher=publisher,
           triples=len(quads), generation=generation, seconds=round(seconds["total"], 3))  # fmt: skip
     return LoadResult(name, True, report, version, generation, seconds)
+
+
+def _nothing_to_load(files: list[PartnerFile], name: str) -> Fault:
+    """An upload without one statement would leave the dataset empty: refused (issue 14)."""
+    return Fault(
+        Location(files[0].name if files else name),
+        f"the upload holds no statements: loading it would leave dataset {name} empty",
+        f"send the dataset's files with their data (PUT /datasets/{name} with the file as the "
+        f"body, or battkg load FILE --dataset {name}); an upload cannot empty a dataset: to "
+        f"serve an earlier version again, roll back (POST /datasets/{name}/rollback, "
+        f"battkg rollback {name})",
+        "dataset not empty",
+    )
 
 
 def _replace(

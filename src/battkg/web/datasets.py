@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from .. import datasets
-from ..errors import NotConformingError
+from ..errors import InputError, NotConformingError
 from ..isolation import run_isolated
 from ..uploads import load_job
 from .deps import KGDep, WriteAuth
@@ -77,6 +77,15 @@ async def put_dataset(
     datasets.check_name(name)
     limits = limits_for(kg)
     uploads = await read_request(request, limits, filename or name)
+    if not any(u.data.strip() for u in uploads):
+        raise InputError(
+            f"the request for dataset {name!r} has an empty body: nothing to load",
+            fix=f"send the dataset's file as the body in its media type (e.g. curl -X PUT -H "
+            f"'Content-Type: text/csv' --data-binary @courses.csv .../datasets/{name}); an "
+            f"upload cannot empty a dataset: to serve an earlier version again, use POST "
+            f"/datasets/{name}/rollback",
+            details={"dataset": name},
+        )
     result, details = await in_lane(
         request,
         "ingest",
