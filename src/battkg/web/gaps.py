@@ -6,14 +6,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from ..errors import UsageError
 from ..gaps.csvout import rows_csv
 from ..gaps.service import gap_report
-from ..gaps.whatif import Hypothetical, what_if
+from ..gaps.whatif import MAX_ITEMS, Hypothetical, what_if
 from ..sparql.negotiation import choose
 from .deps import KGDep
+from .errors import responses
+from .offload import in_lane
 
 router = APIRouter(tags=["gaps"])
 CSV = "text/csv"
@@ -76,30 +78,50 @@ def get_gaps(
     return JSONResponse(report, headers={"Vary": "Accept"})
 
 
-class WhatIf(BaseModel):
-    """A course that does not exist yet; it is added to this request only, never stored."""
+#: the longest id or IRI of a role or skill, region or level a what-if course may name
+MAX_NAME = 300
+Name = Annotated[str, StringConstraints(max_length=MAX_NAME)]
 
-    region: str = Field(description="NUTS 2021 region or country code where it is given")
-    level: str = Field(description="education level of the course")
+
+class WhatIf(BaseModel):
+    """A course that does not exist yet; it is added to this request only, never stored.
+
+    Bounded (issue 14): at most `MAX_ITEMS` roles and skills, names of at most
+    `MAX_NAME` characters, a body of at most security.MAX_JSON_BYTES, and the
+    answer within the query time limit (BATTKG_QUERY_TIMEOUT), else 503.
+    """
+
+    region: Name = Field(description="NUTS 2021 region or country code where it is given")
+    level: Name = Field(description="education level of the course")
     places: int = Field(description="places per year")
-    roles: list[str] = Field(default_factory=list, description="roles it leads to (ids or IRIs)")
-    skills: list[str] = Field(default_factory=list, description="skills it teaches (ids or IRIs)")
+    roles: list[Name] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description=f"roles it leads to (ids or IRIs), at most {MAX_ITEMS}",
+    )
+    skills: list[Name] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description=f"skills it teaches (ids or IRIs), at most {MAX_ITEMS}",
+    )
     online: bool = False
     year: int | None = None
     turnover: float | None = None
-    lang: str = "en"
+    lang: Annotated[str, StringConstraints(max_length=10)] = "en"
 
 
 @router.post(
     "/gaps/what-if",
     summary="The gap with a course that does not exist yet (nothing is stored)",
+    responses=responses(413, 503),
 )
-def post_what_if(body: WhatIf, kg: KGDep) -> dict[str, Any]:
-    return what_if(
-        kg,
-        Hypothetical(
-            region=body.region, level=body.level, places=body.places, roles=tuple(body.roles),
-            skills=tuple(body.skills), online=body.online, year=body.year,
-            turnover=body.turnover, lang=body.lang,
-        ),
+async def post_what_if(body: WhatIf, request: Request, kg: KGDep) -> dict[str, Any]:
+    hypothetical = Hypothetical(
+        region=body.region, level=body.level, places=body.places, roles=tuple(body.roles),
+        skills=tuple(body.skills), online=body.online, year=body.year,
+        turnover=body.turnover, lang=body.lang,
     )  # fmt: skip
+    # off the event loop, in a lane of its own, and answered 503 past the query time limit
+    return await in_lane(
+        request, "gaps", what_if, kg, hypothetical, timeout=kg.settings.query_timeout
+    )

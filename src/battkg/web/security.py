@@ -13,6 +13,10 @@
 - **Long URLs**: a request target longer than `MAX_URL_BYTES` gets 414 with the
   fix (POST the query). uvicorn must accept such a request line to answer it:
   `battkg serve` sets `H11_MAX_EVENT_BYTES`.
+- **Bodies**: a request body the framework parses itself (JSON of POST
+  /gaps/what-if, the forms of /guide) is refused with 413 past `MAX_BODY_BYTES`,
+  before it is parsed; the routes under `SELF_BOUNDED` read theirs with their own
+  limits (uploads, SPARQL).
 """
 
 from __future__ import annotations
@@ -27,6 +31,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 MAX_URL_BYTES = 64 * 1024
 #: what `battkg serve` lets uvicorn's HTTP parser buffer, so that it can answer 414 up to this
 H11_MAX_EVENT_BYTES = 4 * 1024 * 1024
+#: the largest body of a route that does not bound its own (what-if JSON, page forms)
+MAX_BODY_BYTES = 256 * 1024
+#: the routes that read their bodies with limits of their own (web/body.py)
+SELF_BOUNDED = ("/validate", "/datasets/", "/sparql")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -79,6 +87,12 @@ class SecurityMiddleware:
             if is_write(method, path) and origin.rstrip("/") not in self.write_origins:
                 await _error(scope, send, 403, "cross_origin_write", _refused(origin), _WRITE_FIX)
                 return
+        if method in ("POST", "PUT", "PATCH") and not path.startswith(SELF_BOUNDED):
+            body = await _capped_body(receive, headers.get("content-length", ""))
+            if body is None:
+                await _error(scope, send, 413, "too_large", _BODY_TOO_LARGE, _BODY_FIX)
+                return
+            receive = _replay(body, receive)
         cors = self._cors_headers(origin) if origin else []
         policy = [(b"content-security-policy", CSP.encode()), *SECURITY_HEADERS]
 
@@ -135,6 +149,47 @@ _WRITE_FIX = (
     "make writes from the service's own origin or a server; the operator may allow an "
     "origin with BATTKG_CORS_WRITE_ORIGINS"
 )
+
+
+_BODY_TOO_LARGE = f"the request body is larger than the limit of {MAX_BODY_BYTES // 1024} KiB"
+_BODY_FIX = (
+    "send less: this call takes a small JSON document or form (partner files go to "
+    "POST /validate or PUT /datasets/{name})"
+)
+
+
+async def _capped_body(receive: Receive, declared: str) -> bytes | None:
+    """The whole body, or None as soon as it (or its declared length) passes MAX_BODY_BYTES."""
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives the app the body read already, then the client's own messages."""
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
 
 
 def _too_long(size: int) -> str:
