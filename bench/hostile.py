@@ -26,6 +26,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tests import attacks
 from tests.live_server import HealthWatch, LiveServer, MemoryWatch
@@ -137,6 +138,26 @@ def _service_filler(size: int) -> str:
     return f"# service\nSELECT * WHERE {{ {filler} }} LIMIT 1"
 
 
+JSON = {"content-type": "application/json"}
+WHAT_IF = b'{"region": "SE331", "level": "bachelor", "places": 5, "roles": ['
+
+
+def _partner_csv(rows: int) -> bytes:
+    from generate_partner_data import write_files
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_files(rows, Path(tmp))[0].read_bytes()
+
+
+def _empty_put(server: LiveServer) -> str:
+    r = httpx.put(
+        server.url + "/datasets/bench-empty",
+        content=b"",
+        headers={"authorization": f"Bearer {TOKEN}", "content-type": "text/turtle"},
+    )
+    return f"{r.status_code} {r.json()['error']['code']}"
+
+
 ATTACKS = [
     Attack("SPARQL { } nested 200 deep", "sparql", _sparql("SELECT * " + "{ " * 200 + "}" * 200)),
     Attack(
@@ -186,6 +207,28 @@ ATTACKS = [
         "multipart of 1,000 files",
         "ingest",
         lambda s: _post(s, "/validate", *_many_files()),
+    ),
+    Attack(
+        "CSV of 40,000 courses (13 MB)",
+        "ingest",
+        lambda s: _post(
+            s,
+            "/validate",
+            _partner_csv(40_000),
+            {"content-type": "text/csv"},
+            filename="courses.csv",
+        ),
+    ),
+    Attack("empty PUT /datasets", "ingest", _empty_put),
+    Attack(
+        "what-if JSON body of 20 MB",
+        "http",
+        lambda s: _post(s, "/gaps/what-if", WHAT_IF + b'"x",' * 5_000_000 + b'"x"]}', JSON),
+    ),
+    Attack(
+        "what-if listing 50,000 roles",
+        "http",
+        lambda s: _post(s, "/gaps/what-if", WHAT_IF + b'"x",' * 50_000 + b'"x"]}', JSON),
     ),
 ]
 

@@ -418,3 +418,93 @@ def test_unexpected_errors_send_a_request_id_not_the_exception(curated_kg: Knowl
     error = _error(response)
     assert "secret" not in response.text and "/home/operator" not in response.text
     assert error["request_id"] == response.headers["x-request-id"]
+
+
+# -- empty uploads and unbounded JSON ------------------------------------------------
+
+WRITE = {"authorization": "Bearer test-token"}
+
+
+@pytest.mark.parametrize("body", [b"", b"\n  \n"])
+def test_an_empty_put_is_refused_with_the_fix(http: httpx.Client, body: bytes) -> None:
+    response = http.put(
+        "/datasets/empty-test", content=body, headers={**WRITE, "content-type": "text/turtle"}
+    )
+    assert response.status_code == 400
+    error = _error(response)
+    assert "empty body" in str(error["message"])
+    assert "/datasets/empty-test/rollback" in str(error["fix"])
+    assert http.get("/datasets/empty-test").status_code == 404
+
+
+def test_a_file_without_statements_does_not_empty_a_dataset(http: httpx.Client) -> None:
+    response = http.put(
+        "/datasets/empty-test",
+        content=b"@prefix ex: <https://example.org/> .\n# nothing else\n",
+        headers={**WRITE, "content-type": "text/turtle"},
+    )
+    assert response.status_code == 422
+    faults = _error(response)["details"]["report"]["faults"]  # type: ignore[index]
+    assert [f["rule"] for f in faults] == ["dataset not empty"]
+    assert "rollback" in faults[0]["fix"]
+    assert http.get("/datasets/empty-test").status_code == 404
+
+
+WHAT_IF = {
+    "region": "SE331",
+    "level": "upper-secondary",
+    "places": 25,
+    "roles": ["automation-technician"],
+}
+
+
+def test_what_if_lists_are_bounded(http: httpx.Client) -> None:
+    from battkg.gaps.whatif import MAX_ITEMS
+
+    response = http.post("/gaps/what-if", json={**WHAT_IF, "skills": ["x"] * (MAX_ITEMS + 1)})
+    assert response.status_code == 422
+    assert f"at most {MAX_ITEMS}" in str(_error(response)["message"])
+    response = http.post("/gaps/what-if", json={**WHAT_IF, "roles": ["r" * 5000]})
+    assert response.status_code == 422
+
+
+def test_a_huge_json_body_is_refused_before_it_is_parsed(
+    http: httpx.Client, server: LiveServer
+) -> None:
+    from battkg.web.security import MAX_BODY_BYTES
+
+    body = b'{"roles": [' + b'"x",' * (MAX_BODY_BYTES // 2) + b'"x"]}'
+    response = http.post(
+        "/gaps/what-if", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert f"{MAX_BODY_BYTES // 1024} KiB" in str(_error(response)["message"])
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        yield b'{"roles": ['
+        for _ in range(64):
+            yield b'"xxxxxxxxxxxxxxxxxxxxxxxxxxxxx",' * 256
+        yield b'"x"]}'
+
+    response = http.post(
+        "/gaps/what-if", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert http.get("/health").status_code == 200 and server.alive()
+
+
+def test_what_if_answers_within_its_time_limit(http: httpx.Client) -> None:
+    """The first what-if computes the course-role links (slow when cold): past the server's
+    3 s limit it is 503 with Retry-After, and retries cannot pile up threads (then "busy")."""
+    for _ in range(4):
+        started = time.monotonic()
+        response = http.post("/gaps/what-if", json=WHAT_IF)
+        assert time.monotonic() - started < 3 + 5
+        if response.status_code == 200:
+            assert response.json()["course"]["stored"] is False
+            continue
+        assert response.status_code == 503
+        error = _error(response)
+        assert error["code"] in ("timeout", "busy")
+        assert "3 s" in str(error["message"]) or "slots" in str(error["message"])
+        assert int(response.headers["retry-after"]) > 0
