@@ -40,17 +40,21 @@ class CsvLocator:
 
     file: str
     template: Template
-    rows: dict[str, int] = field(default_factory=dict)
-    requirements: set[str] = field(default_factory=set)
+    #: keyed by the subjects' own terms (the ones the file's statements hold), not their text
+    rows: dict[Term, int] = field(default_factory=dict)
+    requirements: set[Term] = field(default_factory=set)
 
     def locate(self, subject: str, path: str | None) -> Location:
-        row = self.rows.get(subject)
+        try:
+            node: Term = ox.NamedNode(subject)
+        except ValueError:
+            node = ox.Literal(subject)  # not an IRI: no row
+        row = self.rows.get(node)
         column = None
+        is_requirement = node in self.requirements
         if path is not None:
-            column = self.template.column_for(path, subject in self.requirements)
-        if column is None and (
-            path == ENTRY_PROP or (path is None and subject in self.requirements)
-        ):
+            column = self.template.column_for(path, is_requirement)
+        if column is None and (path == ENTRY_PROP or (path is None and is_requirement)):
             column = "entry_*"
         return Location(self.file, row=row, column=column)
 
@@ -307,13 +311,13 @@ def _row(
         )
         return
     seen[ident] = number
-    locator.rows[subject.value] = number
+    locator.rows[subject] = number
     yield subject, TYPE, ox.NamedNode(template.cls)
     requirement = None
     if template.requirement_prefix is not None:
         requirement = ox.NamedNode(iris.thing("requirement", template.requirement_prefix + ident))
-        locator.rows[requirement.value] = number
-        locator.requirements.add(requirement.value)
+        locator.rows[requirement] = number
+        locator.requirements.add(requirement)
         yield subject, ox.NamedNode(ENTRY_PROP), requirement
         yield requirement, TYPE, ox.NamedNode(REQUIREMENT_CLASS)
         yield (
