@@ -13,12 +13,14 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
+from battkg import __version__
 from battkg.errors import QueryTimeout, StoreError
 from battkg.kg import KnowledgeGraph
 from battkg.web.app import create_app
@@ -85,8 +87,8 @@ class Proxy:
 
             do_GET = do_POST = do_PUT = do_DELETE = _handle  # noqa: N815
 
-        self.port = free_port()
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)  # a free port, race-free
+        self.port = int(self.server.server_address[1])
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     @property
@@ -122,16 +124,29 @@ def proxied(upstream: Server, tmp_path: Path) -> Iterator[tuple[Proxy, Knowledge
     proxy.close()
 
 
-def _health(kg: KnowledgeGraph) -> tuple[int, dict[str, object]]:
+def _health(kg: KnowledgeGraph) -> tuple[int, dict[str, Any]]:
     with TestClient(create_app(kg=kg)) as client:
         r = client.get("/health")
         return r.status_code, r.json()
 
 
-@pytest.mark.xfail(
-    reason="/health's 503 is now the error envelope (issue 15), which has no 'store' key; the test reads the old shape",
-    strict=False,
-)
+def assert_health_down(
+    kg: KnowledgeGraph, code: str, words: str, port: int, fault: dict[str, Any]
+) -> None:
+    """/health's 503: the error envelope naming the fault and the server; its details are the
+    fault's own and say the store is down (api/openapi.json: ErrorEnvelope for 503;
+    docs/remote.md, Errors and recovery)."""
+    server = f"http://127.0.0.1:{port}/query"
+    with TestClient(create_app(kg=kg)) as client:
+        r = client.get("/health")
+    assert r.status_code == 503 and list(r.json()) == ["error"]
+    error = r.json()["error"]
+    assert error["code"] == code and words in error["message"] and server in error["message"]
+    assert error["fix"] and error["request_id"] == r.headers["x-request-id"]
+    health = {"store": "down", "version": __version__, "server": server}
+    assert error["details"] == {**health, **fault}
+
+
 def test_unreachable_at_start_then_recovers_without_restart(tmp_path: Path) -> None:
     port = free_port()
     kg = KnowledgeGraph(
@@ -142,31 +157,32 @@ def test_unreachable_at_start_then_recovers_without_restart(tmp_path: Path) -> N
     with pytest.raises(StoreError) as caught:
         kg.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     assert f"http://127.0.0.1:{port}/query" in str(caught.value)
-    status, body = _health(kg)
-    assert status == 503 and body["store"] == "down" and f"127.0.0.1:{port}" in str(body["message"])
+    url = f"http://127.0.0.1:{port}/query"
+    assert_health_down(kg, "store_error", "cannot reach the SPARQL server", port, {"url": url})
     server = start_oxigraph(tmp_path / "late", port=port)
     try:
         kg.build()
         status, body = _health(kg)
-        assert status == 200 and body["store"] == "up" and body["build"] == kg.version()
+        assert status == 200 and body["status"] == "ok" and body["store"] == "up"
+        assert body["build"] == kg.version() and body["generation"] == kg.store.generation
     finally:
         server.stop()
 
 
 @pytest.mark.parametrize(
-    ("mode", "error", "words"),
+    ("mode", "error", "words", "fault"),
     [
-        ("drop", StoreError, "cannot reach the SPARQL server"),
-        ("slow", QueryTimeout, "did not answer within 1 s"),
-        ("html", StoreError, "HTTP 502, an HTML error page"),
+        ("drop", StoreError, "cannot reach the SPARQL server", {"url": "/query"}),
+        ("slow", QueryTimeout, "did not answer within 1 s", {"timeout_seconds": 1.0}),
+        ("html", StoreError, "HTTP 502, an HTML error page", {"url": "/query", "status": 502}),
     ],
 )
-@pytest.mark.xfail(
-    reason="/health's 503 is now the error envelope (issue 15), which has no 'store' key; the test reads the old shape",
-    strict=False,
-)
 def test_a_failing_server_is_named_and_health_recovers(
-    proxied: tuple[Proxy, KnowledgeGraph], mode: str, error: type[Exception], words: str
+    proxied: tuple[Proxy, KnowledgeGraph],
+    mode: str,
+    error: type[QueryTimeout | StoreError],
+    words: str,
+    fault: dict[str, Any],
 ) -> None:
     proxy, kg = proxied
     rows_before = kg.select("SELECT ?r WHERE { ?r a bkg:JobRole }")
@@ -174,9 +190,9 @@ def test_a_failing_server_is_named_and_health_recovers(
     with pytest.raises(error) as caught:
         kg.select("SELECT ?r WHERE { ?r a bkg:JobRole }")
     assert words in str(caught.value) and f"127.0.0.1:{proxy.port}" in str(caught.value)
-    if mode != "slow":
-        status, body = _health(kg)
-        assert status == 503 and body["store"] == "down"
+    if "url" in fault:  # the URL asked, on the proxy's port
+        fault = {**fault, "url": f"http://127.0.0.1:{proxy.port}{fault['url']}"}
+    assert_health_down(kg, error.code, words, proxy.port, fault)
     proxy.mode = "pass"
     assert kg.select("SELECT ?r WHERE { ?r a bkg:JobRole }") == rows_before
     assert _health(kg)[0] == 200

@@ -4,7 +4,9 @@ It offers what battkg reads through (`query`, `quads_for_pattern`, `named_graphs
 `contains_named_graph`, `dump`, `len`, iteration) for one snapshot of the server's
 control graph: the data version and the graphs it publishes. Queries see exactly
 those graphs, by the server's union default graph where it has one and no write is
-staging graphs, else by listing them (default-graph-uri / named-graph-uri).
+staging graphs, else by listing them (default-graph-uri / named-graph-uri). A query
+that names its own dataset (FROM / FROM NAMED) and is given none gets those graphs, as
+pyoxigraph gives them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pyoxigraph as ox
 
 from ..errors import StoreError
 from .client import SparqlClient
+from .dataset import dataset_clause
 from .sparqltext import term, with_base, with_values
 
 #: stands for the store's default graph, where battkg keeps nothing
@@ -103,7 +106,15 @@ class RemoteStore:
             text = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items()) + text
         text = with_base(text, base_iri)
         published = list(self.snapshot.graphs)
-        if default_graph is None and named_graphs is None and use_default_graph_as_union:
+        named = published if named_graphs is None else [g.value for g in named_graphs]
+        own = None
+        if default_graph is None and named_graphs is None and not use_default_graph_as_union:
+            own = dataset_clause(text, base_iri)  # the query names its dataset: as pyoxigraph
+        if own is not None:
+            shown = set(published)  # any other graph is empty, as in the embedded store
+            defaults = [g if g in shown else EMPTY_GRAPH for g in own.default]
+            named = [g for g in own.named if g in shown]
+        elif default_graph is None and named_graphs is None and use_default_graph_as_union:
             if self.union:
                 return self._answer(self.client.query(text, union=True))
             defaults = published
@@ -112,7 +123,6 @@ class RemoteStore:
         else:
             chosen = default_graph if isinstance(default_graph, list) else [default_graph]
             defaults = [g.value if isinstance(g, ox.NamedNode) else EMPTY_GRAPH for g in chosen]
-        named = published if named_graphs is None else [g.value for g in named_graphs]
         response = self.client.query(
             text, default_graphs=defaults or [EMPTY_GRAPH], named_graphs=named or [EMPTY_GRAPH]
         )

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from .. import __version__
-from ..errors import StoreError
+from ..errors import QueryTimeout, StoreError
 from .deps import KGDep
 
 router = APIRouter(tags=["service"])
@@ -41,11 +41,9 @@ def health(kg: KGDep) -> HealthPublic:
             store="up",
             process=os.getpid(),
         )
-    except StoreError as exc:  # the error envelope, with what a health check looks for
-        exc.details = {
-            **exc.details,
-            "status": "unavailable",
-            "store": "down",
-            "version": __version__,
-        }
+    except (StoreError, QueryTimeout) as exc:
+        # the error envelope (503 store_error or query_timeout, naming the store and the
+        # fault), with what a health check looks for added to the fault's details (which
+        # are kept: the server, the URL, its HTTP status or the time limit)
+        exc.details = {**exc.details, "store": "down", "version": __version__}
         raise
