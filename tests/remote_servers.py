@@ -114,6 +114,8 @@ def start_virtuoso(folder: Path) -> Server:
             line = f"ServerPort = {http_port}"
         elif key == "ResultSetMaxRows":
             line = "ResultSetMaxRows = 10000000"
+        elif key == "MaxQueryExecutionTime":  # its 60 s also bound an update: SR171 on a busy
+            line = "MaxQueryExecutionTime = 600"  # machine when publishing; battkg bounds queries
         lines.append(line)
     ini = folder / "virtuoso.ini"
     ini.write_text("\n".join(lines) + "\n")
