@@ -126,7 +126,9 @@ def start_virtuoso(folder: Path) -> Server:
         stderr=subprocess.STDOUT,
         cwd=folder,
     )
-    _wait(f"http://127.0.0.1:{http_port}/sparql", process, 90, log)
+    _wait(
+        f"http://127.0.0.1:{http_port}/sparql", process, 300, log
+    )  # first start installs its packages
     grants = (
         'grant SPARQL_UPDATE to "SPARQL"; '
         'grant execute on DB.DBA.SPARQL_INSERT_DICT_CONTENT to "SPARQL"; '
