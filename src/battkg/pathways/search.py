@@ -93,7 +93,7 @@ class Search:
         shared = replace(filters, exclude=frozenset()) if filters.exclude else filters
         allowed = filter_index_of(model).allowed(shared)
         self.closure = index_of(model).closure(start, allowed, shared)
-        self.taken = self.closure.taken - filters.exclude if filters.exclude else self.closure.taken
+        self.taken, self.exclude = self.closure.taken, filters.exclude
         self.ladder = (
             Ladder(model, rank, allowed, start.experience, filters.exclude)
             if filters.exclude
@@ -107,7 +107,10 @@ class Search:
 
     def allowed(self, idx: int) -> bool:
         """Passes the filters and can be taken at some point (it is in the closure)."""
-        return idx in self.taken
+        return idx in self.taken and idx not in self.exclude
+
+    def __contains__(self, idx: object) -> bool:
+        return idx in self.taken and idx not in self.exclude
 
     def cost(self, idx: int) -> int:
         return self.costs[idx]
@@ -131,13 +134,13 @@ class Search:
         for idx in helpers:  # a stuck course of the node that meets it costs only its entry
             best = min(best, ladder.climb(climbs, level, ladder.entry[idx]))
         if goal[0] == "skill":
-            best = min(best, ladder.via(self.supporters(goal), climbs, level, self.taken))
+            best = min(best, ladder.via(self.supporters(goal), climbs, level, self))
         else:
             if goal[2] is not None:
                 best = min(best, ladder.climb(climbs, level, goal[2]))  # type: ignore[arg-type]
             for q in goal[1]:  # type: ignore[attr-defined]
                 teachers = self.model.teachers(q, self.rank)
-                best = min(best, ladder.via(teachers, climbs, level, self.taken))
+                best = min(best, ladder.via(teachers, climbs, level, self))
         if not helpers:
             first = self.minsup(goal)
             return INF if first is None else max(best, first)
@@ -235,11 +238,18 @@ class Search:
         return best
 
     def _support_set(self, goal: Goal) -> frozenset[int]:
+        """The allowed courses that meet `goal`: set operations on the data version's
+        supporter set, never a scan of the courses in Python."""
         found = self._sets.get(goal)
         if found is None:
-            found = self._sets[goal] = frozenset(
-                c for c in self.supporters(goal) if self.allowed(c)
-            )
+            key = ("support-set", goal)
+            every: frozenset[int] | None = self.model.caches.get(key)
+            if every is None:
+                every = self.model.caches[key] = frozenset(self.supporters(goal))
+            found = every & self.taken
+            if self.exclude and not found.isdisjoint(self.exclude):
+                found -= self.exclude
+            self._sets[goal] = found
         return found
 
     def candidates(
