@@ -257,3 +257,68 @@ def test_no_unknown_home_names_the_parameter_and_closest_regions(
         find_pathways(curated_kg, "process-technician", "bachelor", home="NO999")
     assert err.value.details["parameter"] == "home"
     assert any(c["id"].rsplit("/", 1)[-1].startswith("NO") for c in err.value.details["closest"])
+
+
+# -- faults a counsellor saw (engine causes) --------------------------------------
+
+
+def _known_totals_first(answer: PathwayAnswer) -> None:
+    """Among routes equal in weeks and proximity, a known total comes before a lower bound."""
+    for a, b in zip(answer.routes, answer.routes[1:], strict=False):
+        if a.total_weeks == b.total_weeks and a.in_home_country == b.in_home_country:
+            assert not (a.total_weeks_is_lower_bound and not b.total_weeks_is_lower_bound)
+
+
+def test_fi_kokkola_engineering_master_is_not_sent_back_to_a_bachelor(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    """A master needs one battery-chemistry skill: a short course (online from anywhere
+    counts as staying home), never a 160-week bachelor that awards a lower degree."""
+    a = find_pathways(curated_kg, "battery-cell-engineer", "engineering-master", home="FI1D5")
+    assert a.found
+    first = a.routes[0]
+    assert first.in_home_country and first.steps
+    assert first.qualifications_gained == [] and first.total_weeks <= 26
+    _home_first(a)
+    _known_totals_first(a)
+
+
+def test_se_skelleftea_laid_off_operator_hears_of_the_home_route_of_unknown_status(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    """Routed abroad by default, the person is told of the Swedish route through an offer
+    whose status is unknown, to check with the provider, rather than only steps abroad."""
+    a = find_pathways(
+        curated_kg,
+        "battery-production-technician",
+        "laid-off-cell-plant-operator",
+        home="SE331",
+        situation="unemployed",
+    )
+    assert a.found
+    _home_first(a)
+    _known_totals_first(a)
+    if not a.routes[0].in_home_country:
+        assert a.nearest is not None and a.nearest.without == "offer_status"
+        home = a.nearest.route
+        assert home.in_home_country and all(s.country in ("SE", None) for s in home.steps)
+        assert any(s.offer_status == "unknown" for s in home.steps)
+        assert any("unknown status" in note for note in a.notes)
+
+
+def test_se_newly_arrived_engineer_has_the_degree_recognised_in_sweden(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    """A recognition applied for online is still the Norwegian or Finnish system's: a person
+    in Skellefteå is sent to the Swedish authority."""
+    a = find_pathways(
+        curated_kg,
+        "battery-cell-engineer",
+        "newly-arrived-engineer-degree-not-recognised",
+        home="SE331",
+    )
+    assert a.found and a.routes[0].in_home_country
+    for route in a.routes:
+        for step in route.steps:
+            if step.kind == "recognition" and route.in_home_country:
+                assert step.country == "SE"

@@ -194,7 +194,9 @@ class Describer:
             total_weeks_is_lower_bound=not all(c.weeks_known for c in courses),
             total_fee_eur=round(sum(c.fee_eur() for c in courses), 2) if known_fee else None,
             confidence=next(k for k, v in _WEAKEST.items() if v == weakest),
-            in_home_country=all(c.country in (None, self.home_country) for c in courses)
+            in_home_country=all(
+                c.country in (None, self.home_country) or c.studied_from_home for c in courses
+            )
             if self.home_country
             else None,
             in_home_region=all(self.in_home_region(c) or c.online for c in courses)

@@ -142,6 +142,21 @@ def nearest_without(
     return None
 
 
+def home_route_of_unknown_status(
+    model: PathwayModel, start: Start, role: RoleNode, filters: Filters, rank: str, d: Describer
+) -> RouteView | None:
+    """The best route that stays in the home country when offers of unknown status count too
+    (None when the default statuses already include them, or there is none): a counsellor
+    checks such an offer with its provider rather than sending the person abroad."""
+    if role.requirement is None or not d.home_country:
+        return None
+    if not filters.statuses or "unknown" in filters.statuses:
+        return None
+    wider = replace(filters, within=d.home_country, statuses=filters.statuses | {"unknown"})
+    found = find_routes(model, start, role.requirement, wider, k=1, rank=rank)
+    return d.route(1, found.routes[0], start, role, wider) if found.routes else None
+
+
 def _value(filters: Filters, name: str) -> object:
     value = getattr(filters, name)
     return sorted(value) if isinstance(value, frozenset) else value

@@ -15,7 +15,7 @@ from ..errors import UsageError
 from .answer import Describer
 from .bounds import ladder_for
 from .closure import filter_index_of, index_of
-from .diagnose import nearest_without, no_route_reasons
+from .diagnose import home_route_of_unknown_status, nearest_without, no_route_reasons
 from .filters import Filters
 from .loader import load_model
 from .lookup import resolve, resolve_region
@@ -295,6 +295,22 @@ def find_pathways(
                 },
             )
         ]
+    if person.home_country and role_node.requirement is not None:
+        abroad = answer.found and not answer.routes[0].in_home_country
+        if abroad or (
+            not answer.found
+            and (answer.nearest is None or not answer.nearest.route.in_home_country)
+        ):
+            home_route = home_route_of_unknown_status(
+                model, start, role_node, search_filters, rank, d
+            )
+            if home_route is not None:
+                answer.nearest = NearestRoute("offer_status", home_route)
+                answer.notes.append(
+                    d.words.text(
+                        "A route that stays in the home country exists through offers of unknown status (nearest); check them with the provider, or ask with offer_status=unknown."
+                    )
+                )
     return answer
 
 

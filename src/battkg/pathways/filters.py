@@ -16,12 +16,14 @@ class Filters:
 
     Place filters (countries, regions: region IRIs) keep a course located in any of
     them, at any depth; online courses are kept wherever they are run from.
-    `statuses` and `audiences` keep offers of those statuses (running, planned, ended,
+    `max_weeks` keeps routes known to fit (a step of unknown length is left out, as
+    `free_only` leaves out a step of unknown fee). `statuses` and `audiences` keep offers of those statuses (running, planned, ended,
     unknown) and open to those audiences (anyone, youth, unemployed, ...). `online=False`
     removes online courses; `stay_in` (a country code) removes steps on site in another
     country (no moving across the border); `within` (a country code) keeps only steps
-    given in that country, online ones included; `exclude` removes single steps (those that would
-    award what the person already holds).
+    the person can take without leaving that country: given there, or a course online from
+    anywhere (a recognition, validation or trade test counts only in its own country);
+    `exclude` removes single steps (those that would award what the person already holds).
     """
 
     countries: frozenset[str] = frozenset()
@@ -48,13 +50,19 @@ class Filters:
             return False
         if self.stay_in and not course.online and course.country not in (None, self.stay_in):
             return False
-        if self.within and course.country not in (None, self.within):
+        if (
+            self.within
+            and not course.studied_from_home
+            and course.country not in (None, self.within)
+        ):
             return False
         if self.languages and self.languages.isdisjoint(course.languages):
             return False
         if self.modes and not (course.mode and _mode_name(course.mode) in self.modes):
             return False
         if self.free_only and not course.free:
+            return False
+        if self.max_weeks is not None and not course.weeks_known:
             return False
         if course.mode and _mode_name(course.mode) == ONLINE:
             return True
@@ -121,6 +129,8 @@ class FilterIndex:
             for region in c.regions:
                 self.by_region.setdefault(region, set()).add(c.idx)
         self.online = frozenset(self.by_mode.get(ONLINE, ()))
+        self.from_home = frozenset(c.idx for c in courses if c.studied_from_home)
+        self.length_unknown = frozenset(c.idx for c in courses if not c.weeks_known)
         self._cache: dict[Filters, frozenset[int]] = {}
 
     def allowed(self, filters: Filters) -> frozenset[int]:
@@ -135,6 +145,8 @@ class FilterIndex:
             keep &= _union(self.by_mode, filters.modes)
         if filters.free_only:
             keep &= self.free
+        if filters.max_weeks is not None:  # a step of unknown length is not known to fit
+            keep -= self.length_unknown
         if filters.statuses:
             keep &= _union(self.by_status, filters.statuses)
         if filters.audiences:
@@ -148,7 +160,11 @@ class FilterIndex:
                 | self.online
             )
         if filters.within:
-            keep &= self.by_country.get(filters.within, set()) | self.by_country.get(None, set())
+            keep &= (
+                self.by_country.get(filters.within, set())
+                | self.by_country.get(None, set())
+                | self.from_home
+            )
         keep -= filters.exclude
         for places in (filters.countries, filters.regions):
             if places:

@@ -144,6 +144,12 @@ class CourseNode:
     def online(self) -> bool:
         return bool(self.mode) and str(self.mode).endswith("mode-online")
 
+    @property
+    def studied_from_home(self) -> bool:
+        """A course studied online: taken from any country without moving. A recognition,
+        validation or trade test belongs to its country's system even when applied for online."""
+        return self.online and self.kind == "course"
+
     def fee_eur(self) -> float:
         """The fee in EUR; 0 when free or unknown (`fee_known` tells which)."""
         if self.funded or not self.fee:

@@ -1,6 +1,8 @@
-"""Routes near home first: those that stay in the home country (on site or online) before
-any with a step abroad, whatever the ranking; among equals in the ranking, those in the home
-region, then those resting on confirmed facts (the tie-break folded into every cost)."""
+"""Routes near home first: those that stay in the home country (on site there, or online
+from anywhere) before any with a step abroad, whatever the ranking; among equals in the
+ranking, those in the home region, then those whose total is known (an unknown duration
+makes a total a lower bound, ranked after a known total it does not beat), then those
+resting on confirmed facts (the tie-break folded into every cost)."""
 
 from __future__ import annotations
 
@@ -41,9 +43,10 @@ def ranked_routes(
 
 
 def _order(model: PathwayModel, routes: list[Route], d: Describer) -> list[Route]:
-    def key(route: Route) -> tuple[int, bool, int]:
+    def key(route: Route) -> tuple[int, bool, bool, int]:
         courses = [model.courses[i] for i in route.courses]
         local = all(d.in_home_region(c) or c.online for c in courses) if d.home else True
-        return route.cost // TIE, not local, route.cost % TIE
+        lower_bound = not all(c.weeks_known for c in courses)
+        return route.cost // TIE, not local, lower_bound, route.cost % TIE
 
     return sorted(routes, key=key)
