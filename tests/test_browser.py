@@ -180,6 +180,7 @@ def test_a_counsellor_finds_routes_in_each_language(
     page.select_option("#home", "SE331")
     page.select_option("#entry", "compulsory-school-only")
     page.fill("#experience", "1")
+    page.select_option("#situation", "unemployed")
     page.select_option("#role", ROLE)
     page.locator("form.person button[type=submit]").first.click()
     page.wait_for_url("**/guide/routes?**")
@@ -194,17 +195,29 @@ def test_a_counsellor_finds_routes_in_each_language(
     v.check("routes")
 
     # change a filter: applied without a reload, the address keeps the whole state
-    page.locator('input[name="abroad"][value="1"]').check()
-    expect(page).to_have_url(re.compile(r"[?&]abroad=1"))
+    page.locator('input[name="cross_border"][value="0"]').check()
+    expect(page).to_have_url(re.compile(r"[?&]cross_border=0"))
     expect(page.locator("#results article.route").first).to_be_visible()
-    for part in ("role=" + ROLE, "home=SE331", "entry=compulsory-school-only", "abroad=1"):
+    for part in (
+        "role=" + ROLE,
+        "home=SE331",
+        "entry=compulsory-school-only",
+        "cross_border=0",
+        "situation=unemployed",
+    ):
         assert part in page.url
 
     # switch the language: the state is kept
     other = NEXT[lang]
     page.locator(f'.lang-switch a[hreflang="{other}"]').click()
     expect(page.locator("html")).to_have_attribute("lang", other)
-    for part in ("role=" + ROLE, "home=SE331", "abroad=1", f"lang={other}"):
+    for part in (
+        "role=" + ROLE,
+        "home=SE331",
+        "cross_border=0",
+        "situation=unemployed",
+        f"lang={other}",
+    ):
         assert part in page.url
     expect(page.locator("article.route").first).to_be_visible()
     routes_url = page.url

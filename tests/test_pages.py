@@ -3,12 +3,15 @@ upload form, /id/ pages for people and the offline API docs."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 from fastapi.testclient import TestClient
 
 from battkg.i18n.catalogues import missing
+from battkg.kg import KnowledgeGraph
+from battkg.pathways.engine import find_pathways, pathway_matrix
 from battkg.web.pages.context import number
 
 HTML = {"accept": "text/html,application/xhtml+xml"}
@@ -93,7 +96,8 @@ def test_guide_form_has_regions_presets_and_roles_by_stage(client: TestClient) -
     assert 'value="SE331"' in text and 'value="FI1D"' in text
     assert "compulsory school only" in text
     assert re.search(r'<optgroup label="cell manufacturing">', text)
-    assert 'name="role_q"' in text and 'name="online"' in text and 'name="abroad"' in text
+    assert 'name="role_q"' in text and 'name="online"' in text and 'name="cross_border"' in text
+    assert 'name="situation"' in text and 'value="unemployed"' in text
     assert "<script>" not in text and " onclick=" not in text
 
 
@@ -125,10 +129,43 @@ def test_routes_page_shows_steps_marks_timeline_and_skill_gap(client: TestClient
 
 
 def test_a_filter_changes_the_routes(client: TestClient) -> None:
-    any_language = page(client, ROUTES + "&lang=en&abroad=1")
-    finnish_only = page(client, ROUTES + "&lang=en&abroad=1&language=fi")
+    any_language = page(client, ROUTES + "&lang=en")
+    finnish_only = page(client, ROUTES + "&lang=en&language=fi")
     assert any_language != finnish_only
     assert "Route 1" in any_language
+
+
+def test_routes_page_passes_the_person_to_the_engine(
+    client: TestClient, curated_kg: KnowledgeGraph
+) -> None:
+    """home, situation and cross_border reach the engine as the person (not as old place
+    filters): the page shows the engine's first route for that person, and the filters form
+    keeps every part of the state."""
+    url = ROUTES + "&lang=en&situation=unemployed&cross_border=0&experience=1"
+    text = page(client, url)
+    answer = find_pathways(
+        curated_kg,
+        "cell-assembly-operator",
+        "compulsory-school-only",
+        home="SE331",
+        situation="unemployed",
+        cross_border=False,
+        experience=1,
+    )
+    assert answer.found
+    first = answer.routes[0].steps[0].course.label
+    assert html.escape(first, quote=False) in text
+    form = text[text.index('id="filters"') :]
+    assert 'name="situation" value="unemployed"' in form
+    assert re.search(r'name="cross_border" value="0"[^>]*checked', form)
+    # the matrix: the engine's rows for the home country's presets
+    matrix = page(client, "/guide/matrix?role=cell-assembly-operator&home=FI1D5&lang=en")
+    rows = pathway_matrix(curated_kg, "cell-assembly-operator", home="FI1D5").rows
+    assert rows and all(row.country == "FI" for row in rows)
+    for row in rows:
+        assert html.escape(row.entry.label, quote=False) in matrix
+        if row.courses:
+            assert html.escape(row.courses[0].label, quote=False) in matrix
 
 
 def test_routes_page_in_swedish_labels_data_in_swedish(client: TestClient) -> None:

@@ -10,13 +10,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from ...errors import UsageError
+from ...i18n import N_
 from ...pathways.engine import find_pathways, model_of, pathway_matrix
 from ...pathways.lookup import search
 from ..deps import KGDep
 from . import charts
 from .context import gettext, lang_of, number, render
 from .directory import Directory, Labeller, directory_of, local
-from .person import Person, Unknown, check_person, filters_for, read_person
+from .person import Person, Unknown, check_person, engine_person, filters_for, read_person
 from .plan import Planner
 
 router = APIRouter(tags=["pages"])
@@ -39,7 +40,17 @@ def _describe_person(
         lines.append((_("Also holds"), names(held)))
     if person.experience is not None:
         lines.append((_("Years of experience"), number(person.experience, names.lang)))
+    if person.situation:
+        lines.append((_("Situation"), _(SITUATION_NAMES[person.situation])))
     return lines
+
+
+#: the person's situations as the pages name them (the engine's `situation` values)
+SITUATION_NAMES = {
+    "employed": N_("employed"),
+    "unemployed": N_("registered as unemployed"),
+    "in-school": N_("in school"),
+}
 
 
 def _groups(directory: Directory, names: Labeller) -> dict[str, Any]:
@@ -106,6 +117,7 @@ def start(
         names=names,
         demand=lambda r: role_demand(directory, r),
         local=local,
+        situations=list(SITUATION_NAMES.items()),
         **_groups(directory, names),
     )
 
@@ -158,16 +170,19 @@ def routes(
     experience: Text = None,
     language: Many = None,
     online: Text = None,
-    abroad: Text = None,
+    cross_border: Text = None,
+    situation: Text = None,
+    offer_status: Many = None,
+    audience: Many = None,
     k: Text = None,
     rank: Text = None,
     max_weeks: Text = None,
     free_only: Text = None,
     role_q: Text = None,
 ) -> HTMLResponse:
-    """The API's parameters (role, entry, holds, experience, k, rank, language, max_weeks,
-    free_only) plus home (region), online (0: on site only) and abroad (1: other countries
-    too). Routes as cards with every fact's confidence and source, a timeline to scale, the
+    """The API's parameters (role, entry, home, holds, experience, language, situation,
+    online and cross_border as 0 or 1, offer_status, audience, k, rank, max_weeks, free_only);
+    the URL holds the whole state. Routes as cards with every fact's confidence and source, a timeline to scale, the
     role's requirements met and missing and the short courses that fill the skill gap."""
     names, directory, _ = _helpers(request, kg)
     person, unknown = check_person(kg, read_person(request), directory, names)
@@ -189,10 +204,12 @@ def routes(
         lang=names.lang,
         holds=person.holds,
         experience=person.experience,
+        **engine_person(person),
     )
     profile = model.profiles.get(person.entry) if person.entry else None
     extra = [i for h in person.holds if (i := model.item(h)) is not None]
-    begin = model.start(profile, extra, person.experience)
+    country = model.region_country.get(person.home) or None if person.home else None
+    begin = model.start(profile, extra, person.experience, country)
     planner = _planner(request, kg, names, directory)
     role_node = model.roles[person.role]
     plans = [planner.plan(r, begin, role_node.requirement) for r in answer.routes]
@@ -246,7 +263,10 @@ def matrix(
     home: Text = None,
     language: Many = None,
     online: Text = None,
-    abroad: Text = None,
+    cross_border: Text = None,
+    situation: Text = None,
+    offer_status: Many = None,
+    audience: Many = None,
     rank: Text = None,
     max_weeks: Text = None,
     free_only: Text = None,
@@ -266,6 +286,7 @@ def matrix(
         rank=person.rank,
         filters=filters_for(kg, person, directory),
         lang=names.lang,
+        **engine_person(person),
     )
     home_country = directory.country_of(person.home) if person.home else None
     groups: dict[str | None, list[Any]] = {}

@@ -1,14 +1,17 @@
 """The person a counsellor describes, read from the page's URL (the URL holds the whole state).
 
-Parameters are the pathway API's (role, entry, holds, experience, k, rank, language,
-max_weeks, free_only) plus the person's `home` region, whether they can study `online`
-and whether they would study `abroad` (in another country than home).
+Parameters are the pathway API's, with its names: role, entry, home (region), holds,
+experience, language, situation, online and cross_border (0 or 1), offer_status and
+audience (repeatable), k, rank, max_weeks, free_only. They go to the engine as the person
+(home, situation, online, cross_border: the engine puts home-country routes first and marks
+steps abroad), not as old place or mode filters.
 """
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import Request
 
@@ -18,6 +21,7 @@ from ...pathways.engine import make_filters, model_of
 from ...pathways.filters import Filters
 from ...pathways.lookup import resolve
 from ...pathways.model import RANKS
+from ...pathways.person import AUDIENCES, SITUATIONS, STATUSES
 from .directory import Directory, Labeller, local
 
 TEACHING_LANGUAGES = ("sv", "fi", "nb", "en")
@@ -33,7 +37,10 @@ class Person:
     experience: float | None = None
     languages: list[str] = field(default_factory=list)
     online: bool = True
-    abroad: bool = False
+    cross_border: bool = True
+    situation: str = ""
+    offer_status: list[str] = field(default_factory=list)
+    audience: list[str] = field(default_factory=list)
     k: int = 3
     rank: str = "duration"
     max_weeks: float | None = None
@@ -61,7 +68,10 @@ def read_person(request: Request) -> Person:
         experience=_number(q.get("experience"), 0, 60),
         languages=[v for v in q.getlist("language") if v in TEACHING_LANGUAGES],
         online=q.get("online", "1") != "0",
-        abroad=q.get("abroad", "0") == "1",
+        cross_border=q.get("cross_border", "1") != "0",
+        situation=q.get("situation", "") if q.get("situation", "") in SITUATIONS else "",
+        offer_status=[v for v in q.getlist("offer_status") if v in STATUSES][:MAX_ITEMS],
+        audience=[v for v in q.getlist("audience") if v in AUDIENCES][:MAX_ITEMS],
         max_weeks=_number(q.get("max_weeks"), 1, 520),
         free_only=q.get("free_only", "") in ("1", "true", "on"),
     )
@@ -73,21 +83,27 @@ def read_person(request: Request) -> Person:
 
 
 def filters_for(kg: KnowledgeGraph, person: Person, directory: Directory) -> Filters:
-    """The API's filters for a person: home country unless abroad, no online unless online."""
-    countries: list[str] = []
-    if person.home and not person.abroad:
-        country = directory.country_of(person.home)
-        if country is not None:
-            countries = [country.iri]
-    modes = [] if person.online else ["on-site", "blended"]
+    """The API's filters for a person (home, online and cross-border go to the engine as the
+    person, see `engine_person`)."""
     return make_filters(
         kg,
-        countries=countries,
         languages=person.languages,
-        modes=modes,
         max_weeks=person.max_weeks,
         free_only=person.free_only,
+        offer_status=person.offer_status,
+        audience=person.audience,
+        situation=person.situation or None,
     )
+
+
+def engine_person(person: Person) -> dict[str, Any]:
+    """The engine's parameters for the person (find_pathways and pathway_matrix)."""
+    return {
+        "home": person.home or None,
+        "situation": person.situation or None,
+        "online": person.online,
+        "cross_border": person.cross_border,
+    }
 
 
 @dataclass
