@@ -4,16 +4,20 @@ For each size: generate the graph (bench/pathways_gen.py), load it into a fresh 
 then measure the model build (SPARQL reads + indexes) and its memory, the closure of
 each entry profile per filter set (computed once, then cached), and the latency of
 single pathway queries (k=3) and of the matrix (best route from every profile), in
-process and over HTTP against a real uvicorn server on 127.0.0.1.
+process and over HTTP against a real uvicorn server on 127.0.0.1. In-process figures are
+wall time and, beside it, the CPU time of the process (what the same query takes on a quiet
+machine; the project's machine is shared). At the end, the growth exponent of each
+in-process figure over the sizes (t ~ n^e, least squares on the logarithms).
 
-    python bench/pathways_bench.py                       # all sizes up to 50,000 courses
-    python bench/pathways_bench.py --sizes 1000 5000 --queries 100
+    python bench/pathways_bench.py                       # 1,000, 10,000 and 50,000 courses
+    python bench/pathways_bench.py --sizes 1000 10000 --queries 100 --no-http
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import random
 import socket
@@ -34,7 +38,13 @@ from battkg.pathways.engine import find_pathways, make_filters, model_of, pathwa
 from battkg.settings import Settings
 from pathways_gen import generate
 
-SHAPES = {1000: (60, 300), 5000: (300, 1500), 20000: (1200, 6000), 50000: (3000, 15000)}
+SHAPES = {
+    1000: (60, 300),
+    5000: (300, 1500),
+    10000: (600, 3000),
+    20000: (1200, 6000),
+    50000: (3000, 15000),
+}
 FILTER_SETS: dict[str, dict[str, object]] = {
     "no filters": {},
     "SE + sv": {"countries": ["SE"], "languages": ["sv"]},
@@ -52,16 +62,65 @@ def rss_mb() -> float:
     return 0.0
 
 
+#: (figure, size) -> (median, p95) in ms of CPU time, for the growth exponents
+GROWTH: dict[tuple[str, int], tuple[float, float]] = {}
+
+
+def p95_of(ms: list[float]) -> float:
+    ms = sorted(ms)
+    return ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+
+
 def stats(times: list[float]) -> str:
     ms = sorted(t * 1000 for t in times)
-    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
-    return f"median {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms   max {ms[-1]:7.1f} ms   (n={len(ms)})"
+    return f"median {statistics.median(ms):7.1f} ms   p95 {p95_of(ms):7.1f} ms   max {ms[-1]:7.1f} ms   (n={len(ms)})"
+
+
+class Timed:
+    """Wall and CPU times of calls."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def __call__(self, fn: Callable[[], object]) -> None:
+        start, cpu = time.perf_counter(), time.process_time()
+        fn()
+        self.cpu.append(time.process_time() - cpu)
+        self.wall.append(time.perf_counter() - start)
+
+    def report(self, figure: str, size: int) -> str:
+        cpu = [t * 1000 for t in self.cpu]
+        GROWTH[(figure, size)] = (statistics.median(cpu), p95_of(cpu))
+        return f"{stats(self.wall)}   cpu median {statistics.median(cpu):7.1f} p95 {p95_of(cpu):7.1f} ms"
 
 
 def timed(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
+
+
+def exponent(points: list[tuple[int, float]]) -> float:
+    """e of t ~ n^e, least squares over (n, t) on the logarithms."""
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(max(t, 1e-3)) for _, t in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs
+    )
+
+
+def print_growth(sizes: list[int]) -> None:
+    if len(sizes) < 2:
+        return
+    print(f"\n== growth exponents over {', '.join(f'{n:,}' for n in sizes)} courses (CPU time) ==")
+    for figure in dict.fromkeys(f for f, _ in GROWTH):
+        points = [(n, GROWTH[(figure, n)]) for n in sizes if (figure, n) in GROWTH]
+        if len(points) >= 2:
+            med = exponent([(n, m) for n, (m, _) in points])
+            p95 = exponent([(n, p) for n, (_, p) in points])
+            print(f"{figure:<40} median {med:5.2f}   p95 {p95:5.2f}")
 
 
 def make_store(folder: Path, courses: int, roles: int, skills: int) -> KnowledgeGraph:
@@ -144,18 +203,20 @@ def run_size(courses: int, queries: int, matrices: int, http: bool) -> None:
                 timed(lambda p=p, f=filters: find_pathways(kg, role_ids[0], p, k=1, filters=f))
                 for p in profile_ids
             ]
-            single = [
-                timed(lambda r=r, p=p, f=filters, s=s: find_pathways(kg, r, p, k=3, filters=f, **s))
-                for (r, p), s in zip(pairs, starts, strict=True)
-            ]
+            single_t = Timed()
+            for (r, p), s in zip(pairs, starts, strict=True):
+                single_t(
+                    lambda r=r, p=p, f=filters, s=s: find_pathways(kg, r, p, k=3, filters=f, **s)
+                )
             answers = [
                 find_pathways(kg, r, p, k=3, filters=filters, **s)
                 for (r, p), s in zip(pairs, starts, strict=True)
             ]
             found = sum(a.found for a in answers)
             incomplete = sum(not a.complete for a in answers)
-            matrix = [
-                timed(
+            matrix_t = Timed()
+            for i, r in enumerate(matrix_roles):
+                matrix_t(
                     lambda r=r, f=filters, h=HOMES[i % 3] if person else None: pathway_matrix(
                         kg,
                         r,
@@ -164,11 +225,9 @@ def run_size(courses: int, queries: int, matrices: int, http: bool) -> None:
                         situation="unemployed" if h else None,
                     )
                 )
-                for i, r in enumerate(matrix_roles)
-            ]
             print(f"[{name}] first query per profile (closure)  {stats(cold)}")
             print(
-                f"[{name}] single query, k=3, in process      {stats(single)}   "
+                f"[{name}] single query, k=3, in process      {single_t.report(name + ' single', courses)}   "
                 f"found {found}/{len(pairs)}, not proven best {incomplete}"
             )
             rows = len(
@@ -176,7 +235,9 @@ def run_size(courses: int, queries: int, matrices: int, http: bool) -> None:
                     kg, matrix_roles[0], filters=filters, home=HOMES[0] if person else None
                 ).rows
             )
-            print(f"[{name}] matrix ({rows} rows), in process  {stats(matrix)}")
+            print(
+                f"[{name}] matrix ({rows} rows), in process  {matrix_t.report(name + ' matrix', courses)}"
+            )
             if http and not person:
                 with (
                     server(kg.settings.store) as url,
@@ -213,7 +274,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000, 50000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
     parser.add_argument("--queries", type=int, default=200, help="single queries per filter set")
     parser.add_argument("--matrices", type=int, default=20, help="matrix queries per filter set")
     parser.add_argument("--no-http", action="store_true", help="skip the uvicorn measurements")
@@ -223,6 +284,7 @@ def main() -> None:
     )
     for size in args.sizes:
         run_size(size, args.queries, args.matrices, not args.no_http)
+    print_growth(args.sizes)
 
 
 if __name__ == "__main__":
