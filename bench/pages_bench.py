@@ -30,7 +30,10 @@ PAGES = [
     ("guide form", "/guide?lang=fi"),
     ("routes sv", f"/guide/routes?{PERSON}&lang=sv"),
     ("routes fi", f"/guide/routes?{PERSON}&lang=fi"),
-    ("routes nb, abroad", f"/guide/routes?{PERSON}&lang=nb&abroad=1"),
+    (
+        "routes nb, unemployed, cross_border=0",
+        f"/guide/routes?{PERSON}&lang=nb&situation=unemployed&cross_border=0",
+    ),
     ("routes en, k=5, sv only", f"/guide/routes?{PERSON}&lang=en&k=5&language=sv"),
     ("matrix with home", f"/guide/matrix?role={ROLE}&home=SE331&lang=sv"),
     ("matrix, every country", f"/guide/matrix?role={ROLE}&lang=en"),
