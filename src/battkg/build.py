@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .backend import ReadableStore, StoreBackend, WritableStore
 from .errors import InputError
 from .esco import EscoSource, find_esco, official_labels, read_esco
 from .inference import dataset_graphs, reason_base, reason_datasets
@@ -28,7 +29,6 @@ from .logs import event, logger
 from .namespaces import BKG, DCTERMS, PROV, RDF, VOID, XSD, Iris
 from .reasoning import ReasoningReport, SchemaCache
 from .settings import Settings
-from .store import GenerationalStore
 
 #: Bump when the build or reasoning changes what it writes for the same inputs.
 BUILD_FORMAT = "1"
@@ -152,7 +152,7 @@ def read_unit(unit: Unit, iris: Iris) -> Iterator[ox.Quad]:
         yield quad
 
 
-def recorded_hashes(store: GenerationalStore, iris: Iris) -> dict[str, tuple[str, str]]:
+def recorded_hashes(store: StoreBackend, iris: Iris) -> dict[str, tuple[str, str]]:
     """graph IRI -> (kind, sha256) as the current generation records them."""
     if not store.exists():
         return {}
@@ -165,7 +165,7 @@ def recorded_hashes(store: GenerationalStore, iris: Iris) -> dict[str, tuple[str
 
 def build(
     settings: Settings,
-    store: GenerationalStore,
+    store: StoreBackend,
     *,
     force: bool = False,
     reasoner: str = "reasonable",
@@ -262,7 +262,7 @@ def build(
     )
 
 
-def _replace_graph(store: ox.Store, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
+def _replace_graph(store: WritableStore, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
     """Make `graph` hold exactly `quads`: written straight into a graph the new generation does
     not have, else by difference (Store.remove_graph is slow on a big graph)."""
     if store.contains_named_graph(graph):
@@ -292,13 +292,13 @@ def build_version(hashes: dict[str, tuple[str, str]]) -> str:
     return digest.hexdigest()[:16]
 
 
-def graph_sizes(store: ox.Store) -> dict[str, int]:
+def graph_sizes(store: ReadableStore) -> dict[str, int]:
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     return {s["g"].value: int(s["n"].value) for s in store.query(query)}  # type: ignore[union-attr]
 
 
 def write_meta(
-    store: ox.Store,
+    store: WritableStore,
     iris: Iris,
     units: list[Unit],
     *,

@@ -17,6 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import __version__
+from .backend import QueryResult
 from .errors import BattkgError, UsageError
 from .kg import KnowledgeGraph
 from .settings import SETTINGS, Settings
@@ -133,7 +134,7 @@ def _query(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
     return EXIT_OK
 
 
-def write_result(result: Any, fmt: str, out: Any) -> None:
+def write_result(result: QueryResult, fmt: str, out: Any) -> None:
     """json and csv by the SPARQL endpoint's own writers (sparql/results.py); table for people."""
     if isinstance(result, ox.QueryBoolean):
         if fmt == "json":
@@ -141,7 +142,7 @@ def write_result(result: Any, fmt: str, out: Any) -> None:
         else:
             print(str(bool(result)).lower(), file=out)
         return
-    if isinstance(result, ox.QueryTriples):
+    if not isinstance(result, ox.QuerySolutions):  # CONSTRUCT or DESCRIBE, from either store
         out.write(write_graph(list(result), "ntriples" if fmt == "csv" else "turtle").decode())
         return
     if fmt in ("json", "csv"):  # csv: formula-like cells neutralised for spreadsheets

@@ -8,6 +8,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from .backend import ReadableStore
 from .errors import NotFoundError, UsageError
 from .kg import KnowledgeGraph
 from .namespaces import PREFIXES
@@ -74,10 +75,10 @@ def export(kg: KnowledgeGraph, out: IO[bytes], fmt: ExportFormat, graph: str | N
         ox.serialize(_merged(store), out, fmt.rdf, prefixes=prefixes)
 
 
-def _quads(store: ox.Store, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+def _quads(store: ReadableStore, graph: ox.NamedNode) -> Iterator[ox.Quad]:
     yield from store.quads_for_pattern(None, None, None, graph)
 
 
-def _merged(store: ox.Store) -> Iterator[ox.Triple]:
+def _merged(store: ReadableStore) -> Iterator[ox.Triple]:
     for quad in store.quads_for_pattern(None, None, None, None):
         yield ox.Triple(quad.subject, quad.predicate, quad.object)

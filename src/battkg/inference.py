@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
 
+from .backend import ReadableStore, WritableStore
 from .logs import event, logger
 from .namespaces import BKG, Iris
 from .reasoning import (
@@ -26,7 +27,7 @@ from .reasoning import (
 log = logger(__name__)
 
 
-def dataset_graphs(store: ox.Store, iris: Iris) -> list[ox.NamedNode]:
+def dataset_graphs(store: ReadableStore, iris: Iris) -> list[ox.NamedNode]:
     query = f'SELECT DISTINCT ?g WHERE {{ GRAPH <{iris.meta_graph}> {{ ?g <{BKG}graphKind> "dataset" }} }}'
     recorded = {row["g"].value for row in store.query(query)}  # type: ignore[union-attr]
     present = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
@@ -34,7 +35,7 @@ def dataset_graphs(store: ox.Store, iris: Iris) -> list[ox.NamedNode]:
 
 
 def _layout(
-    store: ox.Store, iris: Iris, partner: list[ox.NamedNode]
+    store: ReadableStore, iris: Iris, partner: list[ox.NamedNode]
 ) -> tuple[list[ox.NamedNode], list[ox.NamedNode], list[ox.NamedNode]]:
     """(schema, local, bulk) graphs of the base: ontology, ontology+data, ESCO."""
     derived = {iris.inferred_graph, iris.datasets_inferred_graph, iris.meta_graph, iris.esco_graph}
@@ -47,7 +48,7 @@ def _layout(
 
 
 def reason_base(
-    store: ox.Store,
+    store: WritableStore,
     iris: Iris,
     engine: str = "reasonable",
     written: Mapping[str, Sequence[ox.Quad]] | None = None,
@@ -59,7 +60,7 @@ def reason_base(
 
 
 def reason_datasets(
-    store: ox.Store,
+    store: WritableStore,
     iris: Iris,
     partner: list[ox.NamedNode] | None = None,
     schemas: SchemaCache | None = None,

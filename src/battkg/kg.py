@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
+from .backend import QueryResult, ReadableStore, StoreBackend
 from .build import BuildReport, Progress, build, graph_sizes
 from .errors import QueryError, StoreError, from_query_failure
 from .namespaces import BKG, PREFIXES, Iris
@@ -19,17 +20,15 @@ from .queries import NamedQuery, QueryRegistry
 from .reasoning import SchemaCache
 from .remote import open_store
 from .settings import Settings
-from .store import GenerationalStore
 
 T = TypeVar("T")
-QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
 class KnowledgeGraph:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.iris = Iris(settings.base_iri)
-        self.store: GenerationalStore = open_store(settings)
+        self.store: StoreBackend = open_store(settings)
         self.queries = QueryRegistry(settings.queries_dir)
         #: name -> (key, value): one value per name, for the key it was computed for
         self._memo: dict[str, tuple[object, Any]] = {}
@@ -54,7 +53,7 @@ class KnowledgeGraph:
 
     # -- reading -------------------------------------------------------------
 
-    def reader(self) -> ox.Store:
+    def reader(self) -> ReadableStore:
         return self.store.reader()
 
     def query(

@@ -11,6 +11,8 @@ import pyoxigraph as ox
 from battkg.kg import KnowledgeGraph
 from battkg.namespaces import BKG, DCTERMS, PROV, RDF, RDFS, SCHEMA, SKOS, VOID
 
+from .backend import ReadableStore
+
 LABELS = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title")
 INCOMING_LIMIT = 200
 
@@ -32,7 +34,7 @@ class Description:
     triples: list[ox.Triple] = field(default_factory=list)
 
 
-def _label(store: ox.Store, node: Any, langs: tuple[str, ...]) -> tuple[str, list[ox.Triple]]:
+def _label(store: ReadableStore, node: Any, langs: tuple[str, ...]) -> tuple[str, list[ox.Triple]]:
     found: dict[str, str] = {}
     triples: list[ox.Triple] = []
     for predicate in LABELS:

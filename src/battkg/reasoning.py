@@ -44,6 +44,7 @@ import rdflib
 from rdflib.namespace import OWL, RDF
 
 from ._convert import graph_to_quads, to_rdflib
+from .backend import ReadableStore, WritableStore
 from .rules import (
     Fact,
     Schema,
@@ -88,7 +89,7 @@ def full_closure(triples: Iterable[Triple], engine: str = "reasonable") -> set[T
 
 
 def infer(
-    store: ox.Store,
+    store: WritableStore,
     local_graphs: Iterable[ox.NamedNode],
     bulk_graphs: Iterable[ox.NamedNode],
     target: ox.NamedNode,
@@ -139,7 +140,7 @@ def infer(
 
 
 def _quads(
-    store: ox.Store, graph: ox.NamedNode, written: Mapping[str, Sequence[ox.Quad]] | None
+    store: ReadableStore, graph: ox.NamedNode, written: Mapping[str, Sequence[ox.Quad]] | None
 ) -> Iterable[ox.Quad]:
     quads = (written or {}).get(graph.value)
     return quads if quads is not None else store.quads_for_pattern(None, None, None, graph)
@@ -153,7 +154,7 @@ _SCHEMA_CLOSURES_KEPT = 4
 
 
 def _schema_closure(
-    store: ox.Store, schema_graphs: list[ox.NamedNode], base: set[Triple]
+    store: ReadableStore, schema_graphs: list[ox.NamedNode], base: set[Triple]
 ) -> set[Triple]:
     """owlrl over the schema, plus one real literal of each datatype the data uses.
 
@@ -189,8 +190,10 @@ def _content_key(triples: Iterable[Triple]) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
-def _asserted(store: ox.Store, quad: ox.Quad, graphs: list[ox.NamedNode]) -> bool:
+def _asserted(store: ReadableStore, quad: ox.Quad, graphs: list[ox.NamedNode]) -> bool:
     """Whether one of `graphs` holds the triple of `quad` (one look-up in all graphs)."""
+    if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
+        return False  # RDF-star: no rule infers one, and no store backend is asked for one
     names = set(graphs)
     return any(
         q.graph_name in names
@@ -199,7 +202,7 @@ def _asserted(store: ox.Store, quad: ox.Quad, graphs: list[ox.NamedNode]) -> boo
 
 
 def apply_rules(
-    store: ox.Store,
+    store: ReadableStore,
     graphs: list[ox.NamedNode],
     schema: Schema,
     extra: list[tuple[Term, Term, Term]],
@@ -218,7 +221,7 @@ def apply_rules(
 
 
 def infer_increment(
-    store: ox.Store,
+    store: WritableStore,
     schema_graphs: Iterable[ox.NamedNode],
     base_graphs: Iterable[ox.NamedNode],
     partner_graphs: Iterable[ox.NamedNode],
@@ -279,7 +282,7 @@ INCREMENTAL_BLOCKERS = {
 }  # fmt: skip
 
 
-def incremental_blockers(store: ox.Store, schema_graphs: Iterable[ox.NamedNode]) -> list[str]:
+def incremental_blockers(store: ReadableStore, schema_graphs: Iterable[ox.NamedNode]) -> list[str]:
     """The axioms of the ontology graphs that the incremental rules do not cover (local names)."""
     found = set()
     for g in schema_graphs:
@@ -306,7 +309,7 @@ class SchemaCache:
         self._lock = threading.Lock()
         self._kept: tuple[str, Schema] | None = None
 
-    def schema_of(self, store: ox.Store, schema_graphs: list[ox.NamedNode]) -> Schema:
+    def schema_of(self, store: ReadableStore, schema_graphs: list[ox.NamedNode]) -> Schema:
         quads = [q for g in schema_graphs for q in store.quads_for_pattern(None, None, None, g)]
         key = hashlib.sha256(
             "\n".join(sorted(f"{q.subject} {q.predicate} {q.object}" for q in quads)).encode()
@@ -329,7 +332,7 @@ def _merge(*parts: dict[Term, set[Fact]]) -> dict[Term, set[Fact]]:
     return merged
 
 
-def _replace_graph(store: ox.Store, target: ox.NamedNode, quads: Collection[ox.Quad]) -> None:
+def _replace_graph(store: WritableStore, target: ox.NamedNode, quads: Collection[ox.Quad]) -> None:
     """Make `target` hold exactly `quads`: straight into a graph the store does not have (a new
     generation, store.py), else by difference (Store.remove_graph is slow on big graphs)."""
     store.add_graph(target)

@@ -17,6 +17,8 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from .backend import ReadableStore
+
 Term = Any  # pyoxigraph terms: NamedNode, BlankNode or Literal (hashable)
 Fact = tuple[Term, Term]
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
@@ -93,7 +95,7 @@ def wanted(schema: Schema) -> set[Term]:
 
 
 def load_facts(
-    store: ox.Store,
+    store: ReadableStore,
     graphs: Iterable[ox.NamedNode],
     predicates: Iterable[Term],
     written: Mapping[str, Sequence[ox.Quad]] | None = None,

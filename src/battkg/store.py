@@ -24,35 +24,14 @@ import threading
 import time
 from collections.abc import Collection, Iterator
 from pathlib import Path
-from typing import Any, cast
 
 import pyoxigraph as ox
 
+from .backend import WritableStore
 from .errors import StoreError
+from .writer_handle import WriterHandle
 
 KEEP_GENERATIONS = 3
-
-
-class _WriterHandle:
-    """The writable store given to a writer; released (and so closed) before publishing.
-
-    A caller's variable keeps pointing at this handle, not at the store, so the
-    database is really closed before readers open the new generation read-only.
-    """
-
-    def __init__(self, store: ox.Store) -> None:
-        self._store: ox.Store | None = store
-
-    def __getattr__(self, name: str) -> Any:
-        if self._store is None:
-            raise StoreError(
-                "this store generation was already published or discarded; write inside the `with` block"
-            )
-        return getattr(self._store, name)
-
-    def release(self) -> None:
-        self._store = None
-        gc.collect()
 
 
 def _wait_closed(path: Path) -> None:
@@ -74,6 +53,8 @@ def _wait_closed(path: Path) -> None:
 
 
 class GenerationalStore:
+    """The embedded store: a `backend.StoreBackend` of Oxigraph generations on disk."""
+
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._lock = threading.Lock()
@@ -128,6 +109,10 @@ class GenerationalStore:
             self._current_stamp = stamp
             return self._reader
 
+    def exact_reader(self) -> ox.Store:
+        """The reader: the embedded store holds battkg's graphs only, so any query may use it."""
+        return self.reader()
+
     @property
     def generation(self) -> str | None:
         """The generation the reader serves (after `reader()` was called)."""
@@ -153,7 +138,7 @@ class GenerationalStore:
     # -- writing -------------------------------------------------------------
 
     @contextlib.contextmanager
-    def writer(self, replace: Collection[str] = ()) -> Iterator[ox.Store]:
+    def writer(self, replace: Collection[str] = ()) -> Iterator[WritableStore]:
         """Yield a writable copy of the current generation; publish it if the block succeeds.
 
         `replace` names graphs the block rewrites whole: it must make each hold exactly its
@@ -173,10 +158,10 @@ class GenerationalStore:
             except OSError as exc:
                 shutil.rmtree(target, ignore_errors=True)
                 raise StoreError(f"cannot create store generation {target}: {exc}") from exc
-            handle = _WriterHandle(store)
+            handle = WriterHandle(store)
             del store
             try:
-                yield cast(ox.Store, handle)
+                yield handle
                 handle.flush()
             except BaseException:
                 handle.release()

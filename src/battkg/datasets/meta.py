@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from ..backend import ReadableStore, WritableStore
 from ..build import build_version, graph_sizes
 from ..kg import KnowledgeGraph
 from ..namespaces import BKG, DCAT, DCTERMS, PROV, RDF, VOID, XSD
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from .load import DatasetVersion
 
 
-def meta_rows(kg: KnowledgeGraph, store: ox.Store) -> list[dict[str, Any]]:
+def meta_rows(kg: KnowledgeGraph, store: ReadableStore) -> list[dict[str, Any]]:
     query = f"""SELECT ?g ?name ?version ?publisher ?time ?sha ?triples WHERE {{ GRAPH <{kg.iris.meta_graph}> {{
         ?g <{BKG}graphKind> "dataset" ; <{DCTERMS}identifier> ?name ; <{DCAT}version> ?version ;
            <{DCTERMS}publisher> ?publisher ; <{PROV}generatedAtTime> ?time ; <{BKG}sha256> ?sha ;
@@ -31,11 +32,11 @@ def meta_rows(kg: KnowledgeGraph, store: ox.Store) -> list[dict[str, Any]]:
     ]
 
 
-def owned_graphs(kg: KnowledgeGraph, store: ox.Store, name: str) -> list[str]:
+def owned_graphs(kg: KnowledgeGraph, store: ReadableStore, name: str) -> list[str]:
     return sorted(r["g"] for r in meta_rows(kg, store) if r["name"] == name)
 
 
-def graph_owners(kg: KnowledgeGraph, store: ox.Store) -> dict[str, str]:
+def graph_owners(kg: KnowledgeGraph, store: ReadableStore) -> dict[str, str]:
     """graph IRI -> what owns it (a build kind, or 'dataset NAME')."""
     query = f"SELECT ?g ?k WHERE {{ GRAPH <{kg.iris.meta_graph}> {{ ?g <{BKG}graphKind> ?k }} }}"
     owners = {r["g"].value: r["k"].value for r in store.query(query)}  # type: ignore[union-attr]
@@ -51,7 +52,9 @@ def graph_owners(kg: KnowledgeGraph, store: ox.Store) -> dict[str, str]:
     return owners
 
 
-def write_meta(kg: KnowledgeGraph, store: ox.Store, name: str, version: DatasetVersion) -> None:
+def write_meta(
+    kg: KnowledgeGraph, store: WritableStore, name: str, version: DatasetVersion
+) -> None:
     meta = ox.NamedNode(kg.iris.meta_graph)
     for owned in owned_graphs(kg, store, name):
         for q in list(store.quads_for_pattern(ox.NamedNode(owned), None, None, meta)):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..backend import is_triples
 from ..errors import StoreError
 from ..kg import KnowledgeGraph
 from ..namespaces import DEFAULT_BASE
@@ -82,7 +83,7 @@ def elm_export(kg: KnowledgeGraph) -> ElmExport:
     triples: set[ox.Triple] = set()
     for name in ELM_QUERIES:
         result = kg.query(query_text(kg, name))
-        if not isinstance(result, ox.QueryTriples):
+        if not is_triples(result):
             raise StoreError(f"queries/elm/{name}.rq must be a CONSTRUCT query")
         triples.update(result)
     missing = left_out(kg)

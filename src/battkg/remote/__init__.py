@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import pyoxigraph as ox
-
+    from ..backend import ReadableStore, StoreBackend
     from ..kg import KnowledgeGraph
     from ..settings import Settings
-    from ..store import GenerationalStore
 
 
-def open_store(settings: Settings) -> GenerationalStore:
+def open_store(settings: Settings) -> StoreBackend:
     """The store `settings` configure: the embedded Oxigraph store, or a remote server."""
     from ..store import GenerationalStore
 
@@ -29,13 +27,8 @@ def is_remote(store: object) -> bool:
     return isinstance(store, RemoteGenerationalStore)
 
 
-def reader_for(kg: KnowledgeGraph, *, trusted: bool) -> ox.Store:
+def reader_for(kg: KnowledgeGraph, *, trusted: bool) -> ReadableStore:
     """The reader to run a query on. On a remote store, `trusted` text (battkg's own named
     queries, chosen by the code, never by the client) may use the server's union default graph;
     any other text (from /sparql) gets the exact dataset of battkg's graphs."""
-    from .generations import RemoteGenerationalStore
-
-    store = kg.store
-    if isinstance(store, RemoteGenerationalStore) and not trusted:
-        return store.exact_reader()
-    return store.reader()
+    return kg.store.reader() if trusted else kg.store.exact_reader()

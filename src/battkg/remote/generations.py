@@ -1,4 +1,4 @@
-"""RemoteGenerationalStore: GenerationalStore's interface over a SPARQL 1.1 server.
+"""RemoteGenerationalStore: the store interface (backend.StoreBackend) over a SPARQL 1.1 server.
 
 `reader()` gives a RemoteStore on the published graphs, `generation` is the data
 version in the server's control graph (re-read at most once a second, so every
@@ -13,13 +13,14 @@ import contextlib
 import threading
 import time
 from collections.abc import Collection, Iterator
-from typing import TYPE_CHECKING, cast
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from ..backend import WritableStore
 from ..errors import StoreError
 from ..namespaces import Iris
-from ..store import GenerationalStore
 from . import control
 from .client import SparqlClient
 from .config import RemoteConfig
@@ -33,11 +34,12 @@ if TYPE_CHECKING:
 SNAPSHOT_TTL = 1.0
 
 
-class RemoteGenerationalStore(GenerationalStore):
+class RemoteGenerationalStore:
     """The store behind a KnowledgeGraph when BATTKG_STORE names a SPARQL server."""
 
     def __init__(self, settings: Settings, config: RemoteConfig) -> None:
-        super().__init__(settings.store)
+        #: local files only (dataset archives); the data is on the server
+        self.root = Path(settings.store)
         self.config = config
         self.client = SparqlClient(config, settings.query_timeout)
         self.control = Iris(settings.base_iri).graph("store")
@@ -74,25 +76,23 @@ class RemoteGenerationalStore(GenerationalStore):
     def current_generation(self) -> str | None:
         return self.snapshot(max_age=0).generation
 
-    def reader(self) -> ox.Store:
+    def reader(self) -> RemoteStore:
         """The published graphs; battkg's own queries may use the server's union default graph."""
         return self._open_reader(union=self.config.dataset == "union")
 
-    def exact_reader(self) -> ox.Store:
+    def exact_reader(self) -> RemoteStore:
         """The published graphs listed explicitly: for arbitrary SPARQL (the /sparql endpoint),
         which must not see battkg's control graph in a server's union default graph."""
         return self._open_reader(union=False)
 
-    def _open_reader(self, *, union: bool) -> ox.Store:
+    def _open_reader(self, *, union: bool) -> RemoteStore:
         snapshot = self.snapshot()
         if snapshot.generation is None:
             raise StoreError(
                 f"there is no battkg data on the SPARQL server {self.location}",
                 fix="run `battkg build` with the same BATTKG_STORE first",
             )
-        store = RemoteStore(self.client, snapshot, union=union, control=self.control)
-        # RemoteStore answers the read methods battkg uses; typed as a Store for its callers.
-        return cast(ox.Store, store)
+        return RemoteStore(self.client, snapshot, union=union, control=self.control)
 
     @property
     def generation(self) -> str | None:
@@ -102,6 +102,10 @@ class RemoteGenerationalStore(GenerationalStore):
         generation = self.current_generation()
         return [generation] if generation else []
 
+    def clean_orphans(self) -> list[str]:
+        """Nothing to do at start-up: every writer drops what a killed one left staged."""
+        return []
+
     def close(self) -> None:
         with self._snapshot_lock:
             self._snapshot = None
@@ -110,7 +114,7 @@ class RemoteGenerationalStore(GenerationalStore):
     # -- writing -------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def writer(self, replace: Collection[str] = ()) -> Iterator[ox.Store]:
+    def writer(self, replace: Collection[str] = ()) -> Iterator[WritableStore]:
         """A mirror of the published graphs; its changes are published if the block succeeds.
 
         The graphs in `replace` keep their old content in the mirror (the writer replaces

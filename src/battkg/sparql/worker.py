@@ -16,6 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from battkg.backend import ReadableStore
 from battkg.errors import BattkgError, QueryError, StoreError, from_query_failure
 from battkg.sparql import results
 from battkg.sparql.negotiation import NotAcceptableError
@@ -56,7 +57,7 @@ class Answer:
 # -- in the worker process -----------------------------------------------------
 
 
-def run_job(job: Job, stores: dict[str, ox.Store]) -> Answer:
+def run_job(job: Job, stores: dict[str, ReadableStore]) -> Answer:
     """Evaluate `job` (in a worker, or in-process for tests); raises BattkgError for bad queries."""
     store = stores.get(job.store_path)
     if store is None:
@@ -121,7 +122,7 @@ def _check_size(n: int, limit: int, unit: str) -> None:
 
 def serve(inbox: Connection, outbox: Connection) -> None:  # pragma: no cover - child process
     """The worker loop: answer jobs until the service closes the pipe or sends None."""
-    stores: dict[str, ox.Store] = {}
+    stores: dict[str, ReadableStore] = {}
     outbox.send("ready")
     while True:
         try:

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
+from ..backend import ReadableStore
 from ..ingest import Fault, PartnerFile
 from ..ingest.source import parse_file
 from ..ingest.statements import value_list
@@ -35,7 +36,7 @@ def _cached(kg: KnowledgeGraph, key: str, factory: Callable[[], T]) -> T:
     return kg.derived(key, factory) if kg.store.exists() else factory()
 
 
-def context_store(kg: KnowledgeGraph) -> tuple[ox.Store, list[str]]:
+def context_store(kg: KnowledgeGraph) -> tuple[ReadableStore, list[str]]:
     """The store to resolve references against; without a built store, ontology/ and data/."""
     if kg.store.exists():
         return kg.reader(), []
@@ -51,7 +52,7 @@ def context_store(kg: KnowledgeGraph) -> tuple[ox.Store, list[str]]:
     ]
 
 
-def _superclasses(store: ox.Store) -> dict[str, set[str]]:
+def _superclasses(store: ReadableStore) -> dict[str, set[str]]:
     direct: dict[str, set[str]] = defaultdict(set)
     for q in store.quads_for_pattern(None, ox.NamedNode(RDFS + "subClassOf"), None, None):
         if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
@@ -69,7 +70,7 @@ def _superclasses(store: ox.Store) -> dict[str, set[str]]:
     return closed
 
 
-def _defined_terms(store: ox.Store, iris: Iris) -> set[str]:
+def _defined_terms(store: ReadableStore, iris: Iris) -> set[str]:
     """The bkg: terms the ontology graphs define."""
     ontology = iris.ontology_graph("")
     graphs = [
@@ -86,7 +87,7 @@ def _defined_terms(store: ox.Store, iris: Iris) -> set[str]:
 
 
 def unknown_terms(
-    kg: KnowledgeGraph, store: ox.Store, data: DataGraph, home: dict[Term, PartnerFile]
+    kg: KnowledgeGraph, store: ReadableStore, data: DataGraph, home: dict[Term, PartnerFile]
 ) -> list[Fault]:
     known = _cached(kg, "validation:terms", lambda: _defined_terms(store, kg.iris))
     faults = []
@@ -111,7 +112,7 @@ def unknown_terms(
     return faults
 
 
-def _types(store: ox.Store, iri: ox.NamedNode, skip: set[str], inferred: str) -> set[str]:
+def _types(store: ReadableStore, iri: ox.NamedNode, skip: set[str], inferred: str) -> set[str]:
     """The types of `iri` in the store, leaving out the graphs in `skip`.
 
     Types the reasoner inferred for partner data count only while the thing is
@@ -137,7 +138,10 @@ def _types(store: ox.Store, iri: ox.NamedNode, skip: set[str], inferred: str) ->
 
 
 def add_context(
-    kg: KnowledgeGraph, store: ox.Store, data: DataGraph, replacing: frozenset[str] = frozenset()
+    kg: KnowledgeGraph,
+    store: ReadableStore,
+    data: DataGraph,
+    replacing: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Give pyshacl/the engine the types, from the store, of every IRI the files refer to.
 

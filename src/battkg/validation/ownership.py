@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from ..backend import ReadableStore
 from ..ingest import Fault, PartnerFile
 from ..kg import KnowledgeGraph
 from ..namespaces import BKG, DCTERMS, Iris
@@ -58,7 +59,7 @@ def _skipped(iris: Iris, replacing: frozenset[str]) -> set[str]:
     return {iris.inferred_graph, iris.datasets_inferred_graph, iris.meta_graph, *replacing}
 
 
-def describing_graph(store: ox.Store, subject: ox.NamedNode, skip: set[str]) -> str | None:
+def describing_graph(store: ReadableStore, subject: ox.NamedNode, skip: set[str]) -> str | None:
     """The first graph other than `skip` in which `subject` is a subject, if any."""
     for q in store.quads_for_pattern(subject, None, None, None):
         graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
@@ -67,7 +68,7 @@ def describing_graph(store: ox.Store, subject: ox.NamedNode, skip: set[str]) -> 
     return None
 
 
-def graph_owner(kg: KnowledgeGraph, store: ox.Store, graph: str) -> str:
+def graph_owner(kg: KnowledgeGraph, store: ReadableStore, graph: str) -> str:
     """Who a graph belongs to, for people: "dataset NAME", "battkg's curated data", ..."""
     meta = ox.NamedNode(kg.iris.meta_graph)
     g = ox.NamedNode(graph)
@@ -84,7 +85,7 @@ def graph_owner(kg: KnowledgeGraph, store: ox.Store, graph: str) -> str:
 
 def foreign_subjects(
     kg: KnowledgeGraph,
-    store: ox.Store,
+    store: ReadableStore,
     data: DataGraph,
     home: dict[Term, PartnerFile],
     replacing: frozenset[str],
