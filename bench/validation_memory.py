@@ -79,10 +79,7 @@ def main() -> None:
                     f"{label:<22} {len(data):>12,} {peak / MiB:>8,.0f} M {extra / MiB:>8,.0f} M "
                     f"{ratio:>11.1f}x {seconds:>6.1f}"
                 )
-        limit = Settings.from_env({}).extra.get("BATTKG_MAX_UPLOAD_BYTES")
-        from battkg.limits import DEFAULT_MAX_BYTES
-
-        default = int(limit or DEFAULT_MAX_BYTES)
+        default = Settings.from_env({}).max_upload_bytes
         print(
             f"\nworst multiple {worst:.1f}x (goal <= 10x); at the default limit of "
             f"{default / MiB:.0f} MiB one upload needs about "

@@ -212,7 +212,7 @@ def test_writes_need_the_token(client: TestClient, kg: KnowledgeGraph) -> None:
 
 
 def test_bad_names_and_sizes_over_http(kg: KnowledgeGraph) -> None:
-    small = KnowledgeGraph(kg.settings.with_(extra={"BATTKG_MAX_UPLOAD_BYTES": "1000"}))
+    small = KnowledgeGraph(kg.settings.with_(max_upload_bytes=1000))
     with TestClient(create_app(kg=small)) as c:
         r = c.put("/datasets/x?filename=providers.csv", content=b"x" * 5000, headers=TOKEN)
         assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"

@@ -112,9 +112,7 @@ def test_the_operator_can_grant_statements_about_others_things(kg: KnowledgeGrap
     files = [partner(kg, "rewrite.ttl", curated_rewrite_turtle())]
     assert datasets.load(kg, files, "granted", allow_foreign=True).loaded
     assert kg.query(PWNED)
-    by_setting = KnowledgeGraph(
-        kg.settings.with_(extra={**kg.settings.extra, "BATTKG_FOREIGN_SUBJECTS": "other, granted"})
-    )
+    by_setting = KnowledgeGraph(kg.settings.with_(foreign_subjects=("other", "granted")))
     report = datasets.validate_for(by_setting, files, "granted")
     assert not [f for f in report.faults if f.rule == "partner isolation"]
     refused = datasets.validate_for(by_setting, files, "nope").faults

@@ -20,7 +20,7 @@ from . import __version__
 from .backend import QueryResult
 from .errors import BattkgError, UsageError
 from .kg import KnowledgeGraph
-from .settings import SETTINGS, Settings
+from .settings import Settings, cli_help
 from .sparql.results import write_boolean, write_graph, write_solutions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -415,7 +415,7 @@ FOREIGN: dict[str, Any] = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    settings_help = "\n".join(f"  {s.name:<22} {s.help} (default: {s.default})" for s in SETTINGS)
+    settings_help = cli_help()
     parser = argparse.ArgumentParser(
         prog="battkg",
         description="The Nordic battery-industry knowledge graph: build, serve, query, export.",

@@ -11,21 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import UsageError
-
 if TYPE_CHECKING:
     from .settings import Settings
 
-#: the settings read here, beside the ones settings.py parses itself
-NAMES = (
-    "BATTKG_MAX_UPLOAD_BYTES",
-    "BATTKG_MAX_UPLOAD_FILES",
-    "BATTKG_MAX_UPLOAD_ROWS",
-    "BATTKG_UPLOAD_MEMORY",
-    "BATTKG_UPLOAD_TIMEOUT",
-    "BATTKG_UPLOAD_WORKERS",
-    "BATTKG_FOREIGN_SUBJECTS",
-)
 MiB = 1024 * 1024
 DEFAULT_MAX_BYTES = 12 * MiB
 DEFAULT_MAX_FILES = 20
@@ -45,34 +33,19 @@ class UploadLimits:
     workers: int = DEFAULT_WORKERS
 
 
-def _number(extra: dict[str, str], name: str, default: float) -> float:
-    raw = extra.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if value <= 0:
-        raise UsageError(
-            f"{name}={raw!r} is not a positive number", fix=f"set {name} to e.g. {default:g}"
-        )
-    return value
-
-
 def upload_limits(settings: Settings) -> UploadLimits:
-    extra = settings.extra
+    """The bounds `settings` give (BATTKG_MAX_UPLOAD_*, BATTKG_UPLOAD_*: settings.py)."""
     return UploadLimits(
-        max_bytes=int(_number(extra, "BATTKG_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES)),
-        max_files=int(_number(extra, "BATTKG_MAX_UPLOAD_FILES", DEFAULT_MAX_FILES)),
-        max_rows=int(_number(extra, "BATTKG_MAX_UPLOAD_ROWS", DEFAULT_MAX_ROWS)),
-        memory_bytes=int(_number(extra, "BATTKG_UPLOAD_MEMORY", DEFAULT_MEMORY)),
-        seconds=_number(extra, "BATTKG_UPLOAD_TIMEOUT", DEFAULT_TIMEOUT),
-        workers=int(_number(extra, "BATTKG_UPLOAD_WORKERS", DEFAULT_WORKERS)),
+        max_bytes=settings.max_upload_bytes,
+        max_files=settings.max_upload_files,
+        max_rows=settings.max_upload_rows,
+        memory_bytes=settings.upload_memory,
+        seconds=settings.upload_timeout,
+        workers=settings.upload_workers,
     )
 
 
 def may_describe_others(settings: Settings, dataset: str | None) -> bool:
     """Whether the operator granted `dataset` statements about things other graphs describe."""
-    granted = {n.strip() for n in settings.extra.get("BATTKG_FOREIGN_SUBJECTS", "").split(",")}
+    granted = set(settings.foreign_subjects)
     return "*" in granted or (dataset is not None and dataset in granted)

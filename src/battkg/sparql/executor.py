@@ -188,21 +188,12 @@ SPARQL_POOL, IN_PROCESS, NAMED_POOL = "sparql", "in-process", "named"
 SLOW_SHARE = 0.25
 
 
-def default_workers() -> int:
-    """BATTKG_QUERY_WORKERS, or the number of CPUs (at least 2, at most 8)."""
-    raw = os.environ.get("BATTKG_QUERY_WORKERS", "")
-    if raw.isdigit() and int(raw) > 0:
-        return int(raw)
-    return max(2, min(8, os.cpu_count() or 2))
-
-
 def executor_for(kg: KnowledgeGraph, pool: str = SPARQL_POOL) -> QueryExecutor:
     """The worker pool `pool` of `kg`, started on first use and stopped when the process exits."""
 
     def start() -> QueryExecutor:
-        executor = QueryExecutor(
-            max(1, default_workers() // 2) if pool == NAMED_POOL else default_workers()
-        )
+        workers = kg.settings.query_workers
+        executor = QueryExecutor(max(1, workers // 2) if pool == NAMED_POOL else workers)
         atexit.register(executor.close)
         return executor
 

@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
         redoc_url=None,
     )
     app.state.kg = kg
-    offload.install(app)
+    offload.install(app, kg.settings.query_workers)
     # headers, CORS and long URLs (security.py), inside the request id so its errors carry one
     app.add_middleware(SecurityMiddleware, write_origins=kg.settings.cors_write_origins)
     app.add_middleware(RequestIdMiddleware)

@@ -12,26 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from collections import Counter
 from collections.abc import AsyncIterator
 
 from fastapi import Request
 
 from battkg.errors import BattkgError
-from battkg.sparql.executor import default_workers
 
 
 class TooManyQueriesError(BattkgError):
     code = "too_many_queries"
     status = 503
-
-
-def per_client_limit() -> int:
-    raw = os.environ.get("BATTKG_SPARQL_PER_CLIENT", "")
-    if raw.isdigit() and int(raw) > 0:
-        return int(raw)
-    return max(1, default_workers() // 2)
 
 
 class ClientSlots:
@@ -85,7 +76,9 @@ async def per_client(request: Request) -> AsyncIterator[None]:
     slots: ClientSlots | None = getattr(request.app.state, "client_slots", None)
     if slots is None:
         wait = request.app.state.kg.settings.query_timeout
-        slots = request.app.state.client_slots = ClientSlots(per_client_limit(), wait)
+        slots = request.app.state.client_slots = ClientSlots(
+            request.app.state.kg.settings.per_client, wait
+        )
     client = request.client.host if request.client else "unknown"
     async with slots.hold(client):
         yield

@@ -37,7 +37,6 @@ import anyio.to_thread
 from fastapi import FastAPI, Request
 
 from battkg.errors import BattkgError
-from battkg.sparql.executor import default_workers
 
 T = TypeVar("T")
 
@@ -71,9 +70,9 @@ def lanes_for(workers: int) -> tuple[Lane, ...]:
     )
 
 
-def install(app: FastAPI, workers: int | None = None) -> None:
+def install(app: FastAPI, workers: int) -> None:
     """Give `app` its lanes (one capacity limiter each)."""
-    lanes = lanes_for(workers or default_workers())
+    lanes = lanes_for(workers)
     app.state.lanes = {lane.name: (lane, anyio.CapacityLimiter(lane.threads)) for lane in lanes}
     # the slots of calls with a time limit, held by the thread itself (abandoned ones too)
     app.state.lane_slots = {lane.name: threading.BoundedSemaphore(lane.threads) for lane in lanes}
