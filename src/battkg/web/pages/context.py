@@ -9,6 +9,7 @@ requests.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -108,11 +109,19 @@ def url_with(request: Request, path: str | None = None, **changes: Any) -> str:
 
 
 def render(
-    request: Request, template: str, *, status: int = 200, title: str = "", **context: Any
+    request: Request,
+    template: str,
+    *,
+    status: int = 200,
+    title: str = "",
+    environment_for: Callable[[str], jinja2.Environment] | None = None,
+    **context: Any,
 ) -> HTMLResponse:
-    """A page in the visitor's language, with the language switch keeping the page's state."""
+    """A page in the visitor's language, with the language switch keeping the page's state.
+
+    `environment_for`: the Jinja environment for a language (default: the web pages' own)."""
     language = page_language(request)
-    env = environment(language.lang)
+    env = (environment_for or environment)(language.lang)
     switch = [
         (code, LANGUAGE_NAMES[code], url_with(request, lang=code), code == language.lang)
         for code in ("sv", "fi", "nb", "en")

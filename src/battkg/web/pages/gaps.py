@@ -20,7 +20,7 @@ from ...gaps.service import gap_report, inputs_of
 from ...gaps.whatif import Hypothetical, what_if
 from ...i18n import translator
 from ..deps import KGDep
-from .context import LANG_COOKIE, LANGUAGE_NAMES, TEMPLATES, number, page_language, url_with
+from .context import LANGUAGE_NAMES, TEMPLATES, number, page_language, render
 
 router = APIRouter(tags=["pages"])
 GAP_TEMPLATES = Path(__file__).parent.parent.parent / "gaps" / "templates"
@@ -51,27 +51,7 @@ def environment(lang: str) -> jinja2.Environment:
 
 
 def _render(request: Request, status: int = 200, **context: Any) -> HTMLResponse:
-    language = page_language(request)
-    env = environment(language.lang)
-    switch = [
-        (code, LANGUAGE_NAMES[code], url_with(request, lang=code), code == language.lang)
-        for code in ("sv", "fi", "nb", "en")
-    ]
-    html = env.get_template("gaps.html").render(
-        request=request,
-        page=language,
-        switch=switch,
-        url_with=lambda path=None, **changes: url_with(request, path, **changes),
-        **context,
-    )
-    response = HTMLResponse(html, status_code=status)
-    response.headers["Content-Language"] = language.lang
-    response.headers["Vary"] = "Accept, Accept-Language, Cookie"
-    if language.chosen:
-        response.set_cookie(
-            LANG_COOKIE, language.lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True
-        )
-    return response
+    return render(request, "gaps.html", status=status, environment_for=environment, **context)
 
 
 def _page(
