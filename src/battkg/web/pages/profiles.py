@@ -9,11 +9,13 @@ from markupsafe import Markup
 
 from ...pathways.engine import model_of
 from ...pathways.lookup import search
+from ...pathways.model import PathwayModel
 from ..deps import KGDep
-from .context import gettext, render
-from .directory import Fact, Labeller, directory_of, local
+from .context import gettext, lang_of, render
+from .directory import Directory, Fact, Labeller, directory_of, local
 from .guide import _planner
 from .person import Unknown
+from .plan import Planner
 
 router = APIRouter(tags=["pages"])
 MAX_COURSES = 25
@@ -32,13 +34,19 @@ def _unknown(request: Request, kg: KGDep, kind: str, slug: str, names: Labeller)
     )
 
 
+def _profile(
+    request: Request, kg: KGDep, kind: str, slug: str
+) -> tuple[PathwayModel, Directory, Planner, str]:
+    """What a profile page works from: the model, the directory, a planner, the thing's IRI."""
+    model, directory = model_of(kg), directory_of(kg)
+    planner = _planner(request, kg, Labeller(model, lang_of(request)), directory)
+    return model, directory, planner, kg.iris.thing(kind, slug)
+
+
 @router.get("/guide/roles/{slug}", response_class=HTMLResponse, summary="A job role's profile page")
 def role_page(slug: str, request: Request, kg: KGDep) -> HTMLResponse:
-    model, directory = model_of(kg), directory_of(kg)
-    _ = gettext(request)
-    planner = _planner(request, kg, Labeller(model, gettext_lang(request)), directory)
+    model, directory, planner, iri = _profile(request, kg, "role", slug)
     names = planner.names
-    iri = kg.iris.thing("role", slug)
     node = model.roles.get(iri)
     if node is None:
         return _unknown(request, kg, "role", slug, names)
@@ -81,23 +89,15 @@ def role_page(slug: str, request: Request, kg: KGDep) -> HTMLResponse:
     )
 
 
-def gettext_lang(request: Request) -> str:
-    from .context import lang_of
-
-    return lang_of(request)
-
-
 @router.get(
     "/guide/courses/{slug}",
     response_class=HTMLResponse,
     summary="A course's facts, each with its confidence and sources",
 )
 def course_page(slug: str, request: Request, kg: KGDep) -> HTMLResponse:
-    model, directory = model_of(kg), directory_of(kg)
+    model, directory, planner, iri = _profile(request, kg, "course", slug)
     _ = gettext(request)
-    planner = _planner(request, kg, Labeller(model, gettext_lang(request)), directory)
     names = planner.names
-    iri = kg.iris.thing("course", slug)
     idx = model.course_index.get(iri)
     if idx is None:
         return _unknown(request, kg, "course", slug, names)
