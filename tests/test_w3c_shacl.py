@@ -21,6 +21,7 @@ import pytest
 from battkg.errors import InputError
 from battkg.namespaces import RDF, RDFS, SH
 from battkg.settings import PROJECT_ROOT
+from battkg.validation.data import superclass_closure
 from battkg.validation.engine import SUPPORTED, DataGraph, ShapesGraph, Term, validate
 from battkg.validation.paths import compile_path
 
@@ -152,17 +153,7 @@ def _superclasses(triples: list[tuple[Term, ox.NamedNode, Term]]) -> dict[str, s
     for s, p, o in triples:
         if p.value == RDFS + "subClassOf":
             direct.setdefault(s.value, set()).add(o.value)
-    closed = {}
-    for cls in direct:
-        seen: set[str] = set()
-        todo = list(direct[cls])
-        while todo:
-            c = todo.pop()
-            if c not in seen:
-                seen.add(c)
-                todo.extend(direct.get(c, ()))
-        closed[cls] = seen
-    return closed
+    return superclass_closure(direct)
 
 
 def run(case: Case) -> tuple[bool, Counter[Key]]:

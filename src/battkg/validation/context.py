@@ -20,6 +20,7 @@ from ..ingest.source import parse_file
 from ..ingest.statements import value_list
 from ..kg import KnowledgeGraph
 from ..namespaces import BKG, RDF, RDFS, Iris
+from .data import superclass_closure
 from .engine import DataGraph, Term
 
 TYPE = ox.NamedNode(RDF + "type")
@@ -57,17 +58,7 @@ def _superclasses(store: ReadableStore) -> dict[str, set[str]]:
     for q in store.quads_for_pattern(None, ox.NamedNode(RDFS + "subClassOf"), None, None):
         if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
             direct[q.subject.value].add(q.object.value)
-    closed: dict[str, set[str]] = {}
-    for cls in direct:
-        seen: set[str] = set()
-        todo = list(direct[cls])
-        while todo:
-            c = todo.pop()
-            if c not in seen:
-                seen.add(c)
-                todo.extend(direct.get(c, ()))
-        closed[cls] = seen
-    return closed
+    return superclass_closure(direct)
 
 
 def _defined_terms(store: ReadableStore, iris: Iris) -> set[str]:

@@ -9,7 +9,7 @@ within a small multiple of the input).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
@@ -169,3 +169,18 @@ def _merged(files: list[Statements]) -> Index:
                 for o in value_list(values):
                     add_value(target, s, o)
     return merged
+
+
+def superclass_closure(direct: Mapping[str, set[str]]) -> dict[str, set[str]]:
+    """class -> every class above it, from class -> its direct superclasses."""
+    closed: dict[str, set[str]] = {}
+    for cls in direct:
+        seen: set[str] = set()
+        todo = list(direct[cls])
+        while todo:
+            c = todo.pop()
+            if c not in seen:
+                seen.add(c)
+                todo.extend(direct.get(c, ()))
+        closed[cls] = seen
+    return closed
