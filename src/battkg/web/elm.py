@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request, Response
@@ -18,6 +20,8 @@ from battkg.web.public import public_root
 
 router = APIRouter(tags=["linked data"])
 _OFFERS = {media: name for name, (media, _rdf) in FORMATS.items()}
+FormatParam = Annotated[str | None, Query(description="turtle, jsonld, rdfxml or ntriples")]
+Route = TypeVar("Route", bound=Callable[..., Response])
 
 
 def cached_export(kg: KnowledgeGraph) -> ElmExport:
@@ -43,31 +47,22 @@ def _response(triples: list[ox.Triple], fmt: str, name: str) -> Response:
     )
 
 
-@router.get(
-    "/export/elm",
-    summary="The training offer as a European Learning Model v3 dataset (LOQ profile)",
-    response_class=Response,
-    responses=responses(406),
+def _export_route(path: str, summary: str) -> Callable[[Route], Route]:
+    """An ELM export route: RDF in the format asked for (406 for one it cannot give)."""
+    return router.get(path, summary=summary, response_class=Response, responses=responses(406))
+
+
+@_export_route(
+    "/export/elm", "The training offer as a European Learning Model v3 dataset (LOQ profile)"
 )
-def export_elm(
-    request: Request,
-    kg: KGDep,
-    format: str | None = Query(None, description="turtle, jsonld, rdfxml or ntriples"),
-) -> Response:
+def export_elm(request: Request, kg: KGDep, format: FormatParam = None) -> Response:
     return _response(cached_export(kg).triples, _format(request, format), "battkg-elm")
 
 
-@router.get(
-    "/export/elm/dcat",
-    summary="The DCAT description of the ELM dataset, with every item left out and why",
-    response_class=Response,
-    responses=responses(406),
+@_export_route(
+    "/export/elm/dcat", "The DCAT description of the ELM dataset, with every item left out and why"
 )
-def export_elm_dcat(
-    request: Request,
-    kg: KGDep,
-    format: str | None = Query(None, description="turtle, jsonld, rdfxml or ntriples"),
-) -> Response:
+def export_elm_dcat(request: Request, kg: KGDep, format: FormatParam = None) -> Response:
     triples = dcat_description(
         cached_export(kg), root=public_root(request), version=kg.version(), modified=None
     )
