@@ -16,7 +16,6 @@ See docs/decisions/0002-store-generations.md.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import gc
 import os
 import shutil
@@ -29,6 +28,7 @@ import pyoxigraph as ox
 
 from .backend import WritableStore
 from .errors import StoreError
+from .locks import file_lock
 from .writer_handle import WriterHandle
 
 KEEP_GENERATIONS = 3
@@ -209,16 +209,8 @@ class GenerationalStore:
     @contextlib.contextmanager
     def _exclusive(self, *, wait: bool = True) -> Iterator[bool]:
         """Hold the directory's writer lock; with wait=False, yield False if another holds it."""
-        with (self.root / "lock").open("a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with file_lock(self.root / "lock", wait=wait) as mine:
+            yield mine
 
     def clean_orphans(self) -> list[str]:
         """Remove the generations a killed build or load left unpublished (on start-up).

@@ -9,7 +9,6 @@ crash never leaves a half-written file under the real name.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import gzip
 import json
 import os
@@ -21,6 +20,7 @@ import pyoxigraph as ox
 
 from ..errors import StoreError
 from ..kg import KnowledgeGraph
+from ..locks import file_lock
 
 
 def folder(kg: KnowledgeGraph, name: str) -> Path:
@@ -72,13 +72,5 @@ def dataset_lock(kg: KnowledgeGraph, *, wait: bool = True) -> Iterator[bool]:
     """
     root = kg.settings.store / "datasets"
     root.mkdir(parents=True, exist_ok=True)
-    with (root / "lock").open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with file_lock(root / "lock", wait=wait) as mine:
+        yield mine
