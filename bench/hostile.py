@@ -73,6 +73,14 @@ def _validate(body: bytes, media: str, filename: str) -> Callable[[LiveServer], 
     return lambda s: _post(s, "/validate", body, {"content-type": media}, filename=filename)
 
 
+RDF_XML, JSON_LD = "application/rdf+xml", "application/ld+json"
+
+
+def _upload(name: str, body: bytes, media: str, filename: str) -> Attack:
+    """An ingest attack: `body` uploaded to /validate as the file `filename`."""
+    return Attack(name, "ingest", _validate(body, media, filename))
+
+
 def _odd_paths(server: LiveServer) -> str:
     with httpx.Client(base_url=server.url, timeout=30) as client:
         codes = [
@@ -177,36 +185,12 @@ ATTACKS = [
     Attack("1 MB GET query", "http", _long_get),
     Attack("runaway SPARQL x4 clients", "sparql", _runaways),
     Attack("cross-origin write preflight", "http", _cors_write),
-    Attack(
-        "RDF/XML billion laughs (9x10)",
-        "ingest",
-        _validate(attacks.billion_laughs(), "application/rdf+xml", "laughs.rdf"),
-    ),
-    Attack(
-        "RDF/XML quadratic blow-up",
-        "ingest",
-        _validate(attacks.quadratic_blowup(), "application/rdf+xml", "blowup.rdf"),
-    ),
-    Attack(
-        "RDF/XML external entity",
-        "ingest",
-        _validate(attacks.external_entity(), "application/rdf+xml", "xxe.rdf"),
-    ),
-    Attack(
-        "RDF/XML nested 40,000 deep",
-        "ingest",
-        _validate(attacks.deep_rdfxml(), "application/rdf+xml", "deep.rdf"),
-    ),
-    Attack(
-        "JSON-LD [[[ 20,000 deep",
-        "ingest",
-        _validate(attacks.deep_jsonld_arrays(), "application/ld+json", "deep.jsonld"),
-    ),
-    Attack(
-        'JSON-LD {"a": 50,000 deep',
-        "ingest",
-        _validate(attacks.deep_jsonld_objects(), "application/ld+json", "deep2.jsonld"),
-    ),
+    _upload("RDF/XML billion laughs (9x10)", attacks.billion_laughs(), RDF_XML, "laughs.rdf"),
+    _upload("RDF/XML quadratic blow-up", attacks.quadratic_blowup(), RDF_XML, "blowup.rdf"),
+    _upload("RDF/XML external entity", attacks.external_entity(), RDF_XML, "xxe.rdf"),
+    _upload("RDF/XML nested 40,000 deep", attacks.deep_rdfxml(), RDF_XML, "deep.rdf"),
+    _upload("JSON-LD [[[ 20,000 deep", attacks.deep_jsonld_arrays(), JSON_LD, "deep.jsonld"),
+    _upload('JSON-LD {"a": 50,000 deep', attacks.deep_jsonld_objects(), JSON_LD, "deep2.jsonld"),
     Attack(
         "multipart of 1,000 files",
         "ingest",
