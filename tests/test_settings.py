@@ -21,6 +21,7 @@ from battkg.settings import (
     PROJECT_ROOT,
     SECRET,
     SETTINGS,
+    TEXT,
     Settings,
     markdown_table,
 )
@@ -36,6 +37,7 @@ SAMPLES: dict[str, tuple[str, object, str | None]] = {
     HTTP.name: ("https://example.org/kg/", "https://example.org/kg", "example.org"),
     NAMES.name: ("a, b,,c", ("a", "b", "c"), None),
     SECRET.name: ("s3cret", "s3cret", None),
+    TEXT.name: ("debug", "debug", None),
     FOLDER.name: ("/srv/files", Path("/srv/files"), None),
 }
 
@@ -84,14 +86,26 @@ def test_defaults_and_derived_values() -> None:
 
 
 def _environment_reads(path: Path) -> list[int]:
-    """Lines of `path` that read os.environ or call getenv."""
-    lines = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if (isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "environb")) or (
-            isinstance(node, ast.Name) and node.id in ("environ", "getenv")
-        ):
-            lines.append(node.lineno)
-    return lines
+    """Lines of `path` that read os.environ or call getenv (setting a variable for the
+    processes a module starts, `os.environ[NAME] = value`, is not a read)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    written = {
+        id(target.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Subscript)
+    }
+    names = ("environ", "getenv", "environb")
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if id(node) not in written
+        and (
+            (isinstance(node, ast.Attribute) and node.attr in names)
+            or (isinstance(node, ast.Name) and node.id in names)
+        )
+    ]
 
 
 def test_nothing_else_reads_the_environment() -> None:

@@ -113,6 +113,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BATTKG_TOKEN", SECRET, "unset (writes refused)", "the bearer token that write calls need", "token"),
     Setting("BATTKG_PUBLIC_URL", HTTP, "unset: the address the server listens on", "the service's public address, used in the Service Description and VoID instead of the Host header", "public_url"),
     Setting("BATTKG_CORS_WRITE_ORIGINS", NAMES, "none", "origins allowed to make cross-origin writes (any origin may read)", "cors_write_origins"),
+    Setting("BATTKG_LOG_LEVEL", TEXT, "`info`", "the serving processes' log level; `battkg serve --log-level` sets it for them", "log_level"),
     Setting("BATTKG_QUERY_TIMEOUT", NUMBER, "`10`", "seconds a SPARQL query may run before it is stopped", "query_timeout"),
     Setting("BATTKG_RESULT_LIMIT", COUNT, "`100000`", "most rows or triples one query may return", "result_limit"),
     Setting("BATTKG_QUERY_WORKERS", COUNT, "CPUs (2 to 8)", "worker processes that run SPARQL queries; one is killed and replaced when a query times out", "query_workers"),
@@ -151,6 +152,8 @@ class Settings:
     public_url: str | None = None
     #: origins allowed to make cross-origin writes
     cors_write_origins: tuple[str, ...] = ()
+    #: the log level of a serving process (set by `battkg serve --log-level`)
+    log_level: str = "info"
     query_timeout: float = 10.0
     result_limit: int = 100_000
     query_workers: int = field(default_factory=_cpu_workers)

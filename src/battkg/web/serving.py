@@ -38,8 +38,9 @@ def serving_app() -> FastAPI:
     """The app of one serving process (uvicorn's factory): settings from the environment."""
     from .app import create_app
 
-    configure(os.environ.get(LOG_LEVEL_ENV, "info"))
-    return create_app(Settings.from_env())
+    settings = Settings.from_env()
+    configure(settings.log_level)
+    return create_app(settings)
 
 
 def serve(app: FastAPI | None, *, host: str, port: int, log_level: str, workers: int) -> None:
