@@ -52,7 +52,7 @@ def _post(
     server: LiveServer, path: str, body: bytes, headers: dict[str, str], **params: str
 ) -> str:
     try:
-        r = httpx.post(server.url + path, content=body, headers=headers, params=params, timeout=120)
+        r = httpx.post(server.url + path, content=body, headers=headers, params=params, timeout=330)
     except httpx.HTTPError as exc:
         return type(exc).__name__
     code = ""
