@@ -205,11 +205,15 @@ def build(
         )
 
     now = datetime.now(UTC).replace(microsecond=0)
+    from .gaps.links import drop_links, graph_iri, relink
+
     # Everything rewritten whole: when that is most of the store (a forced build, new ESCO), the
     # new generation starts empty instead of deleting it from a copy of the old one (store.py).
-    rewritten = [*removed, *parsed, iris.inferred_graph, iris.datasets_inferred_graph]
+    links = graph_iri(iris)
+    rewritten = [*removed, *parsed, iris.inferred_graph, iris.datasets_inferred_graph, links]
     t0 = time.perf_counter()
     with store.writer(replace=rewritten) as w:
+        drop_links(w, iris)  # derived from the data being replaced: never reasoned over
         for graph in removed:
             _replace_graph(w, ox.NamedNode(graph), [])
             w.remove_graph(ox.NamedNode(graph))  # empty by now: cheap
@@ -246,6 +250,9 @@ def build(
             1 for _ in w.quads_for_pattern(None, None, None, ox.NamedNode(iris.meta_graph))
         )
         seconds["meta"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        triples[links] = relink(settings, w, progress) + 2  # the gap analysis's links, dated
+        seconds["gap links"] = time.perf_counter() - t0
     seconds["total"] = time.perf_counter() - started
     progress(f"built generation {store.current_generation()} in {seconds['total']:.1f} s")
     event(log, "built", generation=store.current_generation(), version=version,

@@ -29,6 +29,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import NotFoundError, UsageError
+from ..gaps.links import relink
 from ..inference import reason_datasets
 from ..ingest import Fault, Location, PartnerFile
 from ..kg import KnowledgeGraph
@@ -279,6 +280,9 @@ def _replace(
         reason_datasets(w, iris, graphs, schemas=kg.schemas)
         seconds["reasoning"] = time.perf_counter() - t0
         write_meta(kg, w, name, version)
+        t0 = time.perf_counter()
+        relink(kg.settings, w, lambda _m: None)  # the gap analysis's links of the new version
+        seconds["gap links"] = time.perf_counter() - t0
     return kg.store.current_generation()
 
 

@@ -1,12 +1,18 @@
-"""Which courses lead to which roles: the pathway engine's routes, written per data version.
+"""Which courses lead to which roles, written into the store with each data version.
 
-A course *leads to* a role when it is a step of one of the engine's best routes to that role
-from no holdings or from some entry profile, searched within each country (so that every
-country's own courses are found, not only the best ones anywhere). The links are
-written into their own named graph (`<base>/graph/derived/course-role-links`) as
-`course bkg:leadsToRole role`, with the data version they were computed from, so that the
-named queries (queries/gap-*.rq) read them like any other triple. They are recomputed when
-the data version changes (docs/decisions/0052-gap-analysis.md).
+A course *leads to* a role when it can be a step of one of the pathway engine's minimal
+routes to the role, from no holdings or from some entry profile, within one country (online
+offers pass every country filter). reach.py finds those courses by one reverse search per
+role, start and country; tests/test_gap_links.py checks them against the engine's complete
+route lists on the curated graph.
+
+The links are written into their own named graph (`<base>/graph/derived/course-role-links`)
+as `course bkg:leadsToRole role`, with the build version they were computed from, in the
+same store generation that a build, a dataset load or a rollback makes (`relink`), so that
+no request pays for them and the named queries (queries/gap-*.rq) read them on any store,
+remote ones included. A store made before links were written at build time gets them on
+its first gap request (`ensure_links`): written if the store can be written, else held in
+memory (docs/decisions/0052-gap-analysis.md).
 """
 
 from __future__ import annotations
@@ -14,25 +20,24 @@ from __future__ import annotations
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ..errors import StoreError
-from ..namespaces import BKG, DCTERMS, XSD
+from ..kg import KnowledgeGraph
+from ..namespaces import BKG, DCTERMS, XSD, Iris
 from ..pathways.engine import model_of
 from ..pathways.filters import Filters
-from ..pathways.search import find_routes
+from ..pathways.loader import load_model
+from ..pathways.model import PathwayModel
+from .reach import ReverseSearch
 
 if TYPE_CHECKING:
-    from ..kg import KnowledgeGraph
+    from ..settings import Settings
 
-#: routes per (role, entry profile, place filter); a course on any of them leads to the role
-ROUTES_PER_SEARCH = 3
-#: the exact search's node limit per search (the engine's default is for one person's answer;
-#: thousands of searches per data version need less: a truncated search still gives routes)
-MAX_NODES = 500
 LEADS_TO = BKG + "leadsToRole"
 _lock = threading.Lock()
 _memory: weakref.WeakKeyDictionary[KnowledgeGraph, Links] = weakref.WeakKeyDictionary()
@@ -46,16 +51,18 @@ class Links:
     stored: bool
 
 
+def graph_iri(iris: Iris) -> str:
+    return iris.graph("derived", "course-role-links")
+
+
 def links_graph(kg: KnowledgeGraph) -> str:
-    return kg.iris.graph("derived", "course-role-links")
+    return graph_iri(kg.iris)
 
 
-def compute_links(kg: KnowledgeGraph, roles: list[str] | None = None) -> frozenset[tuple[str, str]]:
-    """Every (course, role) pair where the course is a step of a best route to the role
-    (of every role, or of the roles given)."""
-    model = model_of(kg)
+def links_of(model: PathwayModel, iris: Iris) -> frozenset[tuple[str, str]]:
+    """Every (course, role) pair where the course can be a step of a minimal route to the role."""
     codes = {model.region_country.get(r, "") for c in model.courses for r in c.regions} - {""}
-    countries = sorted(kg.iris.thing("region", code) for code in codes)
+    countries = sorted(iris.thing("region", code) for code in codes)
     # within each country (online offers pass every country filter); a route across a border
     # is not searched for: its courses are found by their own country's searches
     places = [Filters(countries=frozenset({c})) for c in countries] or [Filters()]
@@ -65,21 +72,53 @@ def compute_links(kg: KnowledgeGraph, roles: list[str] | None = None) -> frozens
         p = model.profiles[iri]
         distinct.setdefault((frozenset(p.qualifications), frozenset(p.skills), p.experience), iri)
     starts = [model.start(None), *(model.start(model.profiles[i]) for i in distinct.values())]
-    pairs: set[tuple[str, str]] = set()
-    courses = model.courses
-    for role in sorted(model.roles) if roles is None else roles:
-        goal = model.roles[role].requirement
-        if goal is None:
-            continue
-        for start in starts:
-            for filters in places:
-                # the engine's own search (find_pathways without the explanations it adds)
-                result = find_routes(
-                    model, start, goal, filters, k=ROUTES_PER_SEARCH, max_nodes=MAX_NODES
-                )
-                for route in result.routes:
-                    pairs.update((courses[i].iri, role) for i in route.courses)
-    return frozenset(pairs)
+    goals = [(r, model.roles[r].requirement) for r in sorted(model.roles)]
+    found: set[tuple[int, str]] = set()
+    for start in starts:
+        for filters in places:
+            search = ReverseSearch(model, start, filters)
+            for role, requirement in goals:
+                if requirement is not None:
+                    found.update((c, role) for c in search.leading_to(requirement))
+    return frozenset((model.courses[c].iri, role) for c, role in found)
+
+
+def compute_links(kg: KnowledgeGraph) -> frozenset[tuple[str, str]]:
+    """The links of the store generation being served."""
+    return links_of(model_of(kg), kg.iris)
+
+
+class _Writing(KnowledgeGraph):
+    """The knowledge graph over a store generation being written (not yet published), so that
+    the pathway loader reads the data the new generation will serve."""
+
+    def __init__(self, settings: Settings, store: ox.Store) -> None:
+        super().__init__(settings)
+        self._writing = store
+
+    def reader(self) -> ox.Store:
+        return self._writing
+
+
+def relink(settings: Settings, store: ox.Store, progress: Callable[[str], None]) -> int:
+    """Write the links of the data in `store` (a generation being made), with its build
+    version; the number of links."""
+    started = time.perf_counter()
+    progress("linking courses to roles (gap analysis)")
+    graph = _Writing(settings, store)
+    version = graph.version()
+    pairs = links_of(load_model(graph), graph.iris)
+    _write(store, graph.iris, pairs, version)
+    progress(f"{len(pairs):,} course-role links in {time.perf_counter() - started:.1f} s")
+    return len(pairs)
+
+
+def drop_links(store: ox.Store, iris: Iris) -> None:
+    """Remove the links before a build reasons, so that links of the data being replaced
+    (courses removed since) are never reasoned over."""
+    graph = ox.NamedNode(graph_iri(iris))
+    if store.contains_named_graph(graph):
+        store.remove_graph(graph)
 
 
 def stored_version(kg: KnowledgeGraph) -> str | None:
@@ -89,7 +128,13 @@ def stored_version(kg: KnowledgeGraph) -> str | None:
 
 
 def write_links(kg: KnowledgeGraph, pairs: frozenset[tuple[str, str]], version: str) -> None:
-    graph = ox.NamedNode(links_graph(kg))
+    """Write `pairs` as the links of `version`, in a new store generation."""
+    with kg.store.writer() as w:
+        _write(w, kg.iris, pairs, version)
+
+
+def _write(store: ox.Store, iris: Iris, pairs: frozenset[tuple[str, str]], version: str) -> None:
+    graph = ox.NamedNode(graph_iri(iris))
     leads = ox.NamedNode(LEADS_TO)
     quads = [ox.Quad(ox.NamedNode(c), leads, ox.NamedNode(r), graph) for c, r in sorted(pairs)]
     quads.append(ox.Quad(graph, ox.NamedNode(BKG + "buildVersion"), ox.Literal(version), graph))
@@ -104,11 +149,10 @@ def write_links(kg: KnowledgeGraph, pairs: frozenset[tuple[str, str]], version: 
             graph,
         )
     )
-    with kg.store.writer() as w:
-        if w.contains_named_graph(graph):
-            w.remove_graph(graph)
-        w.add_graph(graph)
-        w.extend(quads)
+    if store.contains_named_graph(graph):
+        store.remove_graph(graph)
+    store.add_graph(graph)
+    store.extend(quads)
 
 
 def ensure_links(kg: KnowledgeGraph) -> Links:
