@@ -1,0 +1,147 @@
+"""The gap analysis's course-role links: written when a data version is made, and the same
+courses as the pathway engine's routes (docs/decisions/0052-gap-analysis.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from fastapi.testclient import TestClient
+
+from battkg import datasets
+from battkg.gaps.links import ensure_links, links_graph
+from battkg.gaps.reach import ReverseSearch
+from battkg.ingest import read_partner_file
+from battkg.kg import KnowledgeGraph
+from battkg.pathways.engine import model_of
+from battkg.pathways.filters import Filters
+from battkg.pathways.search import find_routes
+from battkg.web.app import create_app
+
+from .test_gaps import ID, small  # noqa: F401  (the small graph of the gap tests)
+
+#: routes asked of the engine per search: a search that ends with fewer has listed them all
+K = 12
+#: roles whose alternatives make some courses redundant: a master's for a bachelor's level
+#: (automation engineer), a short course for one skill of the degree the role requires
+#: (battery integration engineer in Norway)
+ROLES = ("automation-engineer", "battery-integration-engineer-e-mobility")
+
+
+def _stored(kg: KnowledgeGraph) -> tuple[str | None, set[tuple[str, str]]]:
+    graph = links_graph(kg)
+    version = kg.select(
+        f"SELECT ?v WHERE {{ GRAPH <{graph}> {{ <{graph}> bkg:buildVersion ?v }} }}"
+    )
+    rows = kg.select(f"SELECT ?c ?r WHERE {{ GRAPH <{graph}> {{ ?c bkg:leadsToRole ?r }} }}")
+    pairs = {(str(r["c"].value), str(r["r"].value)) for r in rows}
+    return (str(version[0]["v"].value) if version else None), pairs
+
+
+def test_the_build_writes_the_links_of_its_version(curated_kg: KnowledgeGraph) -> None:
+    version, pairs = _stored(curated_kg)
+    assert version == curated_kg.version()
+    assert len(pairs) > 100
+    generation = curated_kg.store.current_generation()
+    links = ensure_links(curated_kg)  # what the first gap request does: read, not compute
+    assert links.stored and links.pairs == frozenset(pairs)
+    assert curated_kg.store.current_generation() == generation  # no new generation written
+
+
+def test_the_reverse_search_finds_the_courses_of_the_engines_routes(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    model = model_of(curated_kg)
+    countries = sorted({c for c in model.region_country.values() if c})
+    starts = [model.start(None), *(model.start(p) for p in model.profiles.values())]
+    complete = 0
+    for role in ROLES:
+        requirement = model.roles[ID + "role/" + role].requirement
+        assert requirement is not None
+        for code in countries:
+            filters = Filters(countries=frozenset({ID + "region/" + code}))
+            for start in starts:
+                found = ReverseSearch(model, start, filters).leading_to(requirement)
+                result = find_routes(model, start, requirement, filters, k=K, max_nodes=3_000)
+                on_routes = {c for route in result.routes for c in route.courses}
+                where = (role, code, start.profile)
+                assert on_routes <= found, where  # nothing the engine uses is missed
+                if len(result.routes) < K and not result.truncated:
+                    complete += 1
+                    assert found == on_routes, where  # and nothing else, when it listed all
+    assert complete >= 60  # most searches list every route: the equality is really tested
+
+
+def test_a_course_is_linked_whatever_its_status(small: KnowledgeGraph) -> None:  # noqa: F811
+    links = ensure_links(small)
+    assert (ID + "course/a", ID + "role/assembler") in links.pairs
+    assert (ID + "course/ended", ID + "role/assembler") in links.pairs  # linked, no capacity
+
+
+PARTNER = """
+@prefix bkg: <https://w3id.org/battkg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix voc: <https://w3id.org/battkg/id/vocab/> .
+@prefix course: <https://w3id.org/battkg/id/course/> .
+course:partner-welding a bkg:Course ; skos:prefLabel "partner welding course"@en ;
+    bkg:locatedIn <https://w3id.org/battkg/id/region/SE332> ;
+    bkg:entryRequirement <https://w3id.org/battkg/id/requirement/open> ;
+    bkg:awardsQualification <https://w3id.org/battkg/id/qualification/operator> ;
+    bkg:teachesSkill <https://w3id.org/battkg/id/skill/stacking> ,
+        <https://w3id.org/battkg/id/skill/welding> , <https://w3id.org/battkg/id/skill/dry-room> ;
+    bkg:durationWeeks 10.0 ; bkg:placesPerYear 12 ; bkg:offerStatus voc:offer-running ;
+    bkg:mode voc:mode-on-site ; dcterms:source <https://w3id.org/battkg/id/source/page> .
+"""
+
+
+#: the second version of the partner's course awards and teaches nothing: it leads to no role
+PARTNER_V2 = "\n".join(
+    line
+    for line in PARTNER.splitlines()
+    if "awardsQualification" not in line and "Skill" not in line and "dry-room" not in line
+)
+
+
+def test_a_dataset_load_and_its_rollback_rewrite_the_links(small: KnowledgeGraph) -> None:  # noqa: F811
+    pair = (ID + "course/partner-welding", ID + "role/assembler")
+    name = "gap-links-partner"
+    for text, linked in ((PARTNER, True), (PARTNER_V2, False)):
+        result = datasets.load(small, [read_partner_file(text.encode(), "p.ttl", small.iris)], name)
+        assert result.loaded, result.report.faults
+        version, pairs = _stored(small)
+        assert version == small.version() and (pair in pairs) is linked
+        assert (ID + "course/a", ID + "role/assembler") in pairs
+    datasets.rollback(small, name, 1)
+    version, pairs = _stored(small)
+    assert version == small.version() and pair in pairs
+
+
+def test_every_row_says_whether_its_demand_is_split(curated_kg: KnowledgeGraph) -> None:
+    client = TestClient(create_app(kg=curated_kg))
+    report = client.get("/gaps").json()
+    assert report["rows"]
+    for row in report["rows"]:
+        split = row["split"]
+        assert isinstance(split["by_level"], bool) and isinstance(split["by_role"], bool)
+        if not split["by_level"]:
+            assert "education level" in split["note"]  # said, not silently empty
+    for region in report["regions"]:
+        for level in region["levels"]:
+            assert level["demand_split_by_level"] or "capacity alone" in level["demand_note"]
+    lines = list(csv.DictReader(io.StringIO(client.get("/gaps", params={"format": "csv"}).text)))
+    assert lines and all(line["demand_split_note"] for line in lines)
+    page = client.get("/guide/gaps", params={"lang": "sv"}).text
+    assert "inte uppdelat per utbildningsnivå" in page
+    named = client.get("/queries/gap-demand", headers={"Accept": "application/json"}).json()
+    rows = named["results"]["bindings"]
+    assert rows and all("levelSplit" in r for r in rows)
+
+
+def test_a_region_without_demand_shows_capacity_alone(curated_kg: KnowledgeGraph) -> None:
+    client = TestClient(create_app(kg=curated_kg))
+    region = client.get("/gaps", params={"region": "NO071"}).json()["regions"][0]
+    assert region["has_demand"] is False
+    page = client.get("/guide/gaps", params={"region": "NO071", "lang": "en"})
+    assert page.status_code == 200
+    assert "no demand data for this region: capacity alone" in page.text
