@@ -67,9 +67,7 @@ def estimate_json(e: Estimate, label: Label) -> dict[str, object]:
         "period": [e.period_start, e.period_end] if e.period_start is not None else None,
         "published": e.published,
         "level": e.level,
-        "level_note": None
-        if e.level
-        else "the source does not split this figure by education level",
+        "level_note": None if e.level else NOT_SPLIT_BY_LEVEL,
         "stages": sorted(e.stages),
         "roles": [{"id": r, "label": label(r)} for r in sorted(e.roles)],
         "sources": list(e.sources),
@@ -97,6 +95,25 @@ def _capacity_source(region: str, stages: Iterable[str], roles: Iterable[str]) -
     return "/queries/gap-capacity?" + "&".join(parts)
 
 
+#: what a row says when its demand is not split (issue 13: say so rather than splitting it)
+NOT_SPLIT_BY_LEVEL = "the source does not split this figure by education level: it is not divided among levels, and level rows show capacity alone"
+NOT_SPLIT_BY_ROLE = (
+    "the source does not split this figure by role: it counts for every role of its stages together"
+)
+NO_LEVEL_SPLIT_HERE = "no source splits demand in this region by education level: capacity alone"
+
+
+def split_json(e: Estimate | None) -> dict[str, object]:
+    """Whether the row's demand figure is split by education level and by role, and a note
+    saying so when it is not."""
+    if e is None:
+        return {"by_level": False, "by_role": False, "note": NO_LEVEL_SPLIT_HERE}
+    notes = [
+        n for n, split in ((NOT_SPLIT_BY_LEVEL, e.level), (NOT_SPLIT_BY_ROLE, e.roles)) if not split
+    ]
+    return {"by_level": bool(e.level), "by_role": bool(e.roles), "note": "; ".join(notes) or None}
+
+
 def row_for(
     e: Estimate, cap: Capacity, label: Label, query: GapQuery, *, level: str | None
 ) -> dict[str, object]:
@@ -119,6 +136,7 @@ def row_for(
         if diff is None
         else {"kind": "demand-per-year-minus-places-per-year", **diff.json()},
         "comparable": diff is not None,
+        "split": split_json(e),
         "note": None,
     }
 
@@ -139,6 +157,7 @@ def capacity_row(
         "capacity": cap.json(_capacity_source(region, [stage], [])),
         "difference": None,
         "comparable": False,
+        "split": split_json(None),
         "note": "no demand data for this region and stage: capacity alone",
     }
 
@@ -182,9 +201,10 @@ def analyse(
                         "capacity": levels[lv].json(_capacity_source(region, [], []))
                         if lv in levels
                         else None,
-                        "demand_split_by_level": any(
-                            e.level == lv and e.where == region for e in current
+                        "demand_split_by_level": (
+                            split := any(e.level == lv and e.where == region for e in current)
                         ),
+                        "demand_note": None if split else NO_LEVEL_SPLIT_HERE,
                     }
                     for lv in (*LEVELS, None)
                 ],

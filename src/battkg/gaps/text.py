@@ -39,6 +39,8 @@ def render_report(report: dict[str, Any]) -> str:
                 lines.append(f"  per year  {_range(yearly)}: {yearly['method']}")
             else:
                 lines.append(f"  per year  none: {row['demand_per_year_note']}")
+            if row["split"]["note"]:
+                lines.append(f"  split     {row['split']['note']}")
         else:
             lines.append(f"  demand    {row['note']}")
         lines.append(
