@@ -82,7 +82,8 @@ def write_meta(
         ]
         quads += [ox.Quad(g, ox.NamedNode(p), o, meta) for p, o in facts]
     store.extend(quads)
-    query = f"SELECT ?g ?sha WHERE {{ GRAPH <{meta.value}> {{ ?g <{BKG}graphKind> ?k ; <{BKG}sha256> ?sha }} }}"
+    # derived graphs (the gap links) are made from the version, not part of it
+    query = f'SELECT ?g ?sha WHERE {{ GRAPH <{meta.value}> {{ ?g <{BKG}graphKind> ?k ; <{BKG}sha256> ?sha FILTER(?k != "derived") }} }}'
     hashes = {r["g"].value: ("", r["sha"].value) for r in store.query(query)}  # type: ignore[union-attr]
     build = ox.NamedNode(kg.iris.graph("meta") + "#build")
     for q in list(store.quads_for_pattern(build, ox.NamedNode(BKG + "buildVersion"), None, meta)):

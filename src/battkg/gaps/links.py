@@ -17,6 +17,7 @@ memory (docs/decisions/0052-gap-analysis.md).
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 import weakref
@@ -28,7 +29,7 @@ import pyoxigraph as ox
 
 from ..errors import StoreError
 from ..kg import KnowledgeGraph
-from ..namespaces import BKG, DCTERMS, XSD, Iris
+from ..namespaces import BKG, DCTERMS, PROV, VOID, XSD, Iris
 from ..pathways.engine import model_of
 from ..pathways.filters import Filters
 from ..pathways.loader import load_model
@@ -119,6 +120,9 @@ def drop_links(store: ox.Store, iris: Iris) -> None:
     graph = ox.NamedNode(graph_iri(iris))
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
+    meta = ox.NamedNode(iris.meta_graph)
+    for old in list(store.quads_for_pattern(graph, None, None, meta)):
+        store.remove(old)
 
 
 def stored_version(kg: KnowledgeGraph) -> str | None:
@@ -134,25 +138,34 @@ def write_links(kg: KnowledgeGraph, pairs: frozenset[tuple[str, str]], version: 
 
 
 def _write(store: ox.Store, iris: Iris, pairs: frozenset[tuple[str, str]], version: str) -> None:
+    """The links graph, and its provenance in the meta graph like every other graph's (kind
+    "derived": not part of the build version, which the links are made from)."""
     graph = ox.NamedNode(graph_iri(iris))
+    meta = ox.NamedNode(iris.meta_graph)
     leads = ox.NamedNode(LEADS_TO)
-    quads = [ox.Quad(ox.NamedNode(c), leads, ox.NamedNode(r), graph) for c, r in sorted(pairs)]
-    quads.append(ox.Quad(graph, ox.NamedNode(BKG + "buildVersion"), ox.Literal(version), graph))
-    quads.append(
-        ox.Quad(
-            graph,
-            ox.NamedNode(DCTERMS + "modified"),
-            ox.Literal(
-                time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                datatype=ox.NamedNode(XSD + "dateTime"),
-            ),
-            graph,
-        )
+    ordered = sorted(pairs)
+    quads = [ox.Quad(ox.NamedNode(c), leads, ox.NamedNode(r), graph) for c, r in ordered]
+    now = ox.Literal(
+        time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), datatype=ox.NamedNode(XSD + "dateTime")
     )
+    quads.append(ox.Quad(graph, ox.NamedNode(BKG + "buildVersion"), ox.Literal(version), graph))
+    quads.append(ox.Quad(graph, ox.NamedNode(DCTERMS + "modified"), now, graph))
+    digest = hashlib.sha256(version.encode())
+    for c, r in ordered:
+        digest.update(f"{c} {r}\n".encode())
+    facts: list[tuple[str, ox.Literal]] = [
+        (BKG + "graphKind", ox.Literal("derived")),
+        (BKG + "sha256", ox.Literal(digest.hexdigest())),
+        (PROV + "generatedAtTime", now),
+        (DCTERMS + "title", ox.Literal("course-role links of the gap analysis")),
+        (VOID + "triples", ox.Literal(str(len(quads)), datatype=ox.NamedNode(XSD + "integer"))),
+    ]
+    for old in list(store.quads_for_pattern(graph, None, None, meta)):
+        store.remove(old)
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
     store.add_graph(graph)
-    store.extend(quads)
+    store.extend(quads + [ox.Quad(graph, ox.NamedNode(p), o, meta) for p, o in facts])
 
 
 def ensure_links(kg: KnowledgeGraph) -> Links:
