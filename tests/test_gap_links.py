@@ -21,11 +21,18 @@ from battkg.web.app import create_app
 from .test_gaps import ID, small  # noqa: F401  (the small graph of the gap tests)
 
 #: routes asked of the engine per search: a search that ends with fewer has listed them all
-K = 12
+K = 8
 #: roles whose alternatives make some courses redundant: a master's for a bachelor's level
 #: (automation engineer), a short course for one skill of the degree the role requires
 #: (battery integration engineer in Norway)
 ROLES = ("automation-engineer", "battery-integration-engineer-e-mobility")
+#: entry profiles where those redundancies occur, and one that holds little
+PROFILES = (
+    "general-upper-secondary",
+    "fi-general-upper-secondary",
+    "experienced-process-industry-worker",
+    "vocational-upper-secondary-technical",
+)
 
 
 def _stored(kg: KnowledgeGraph) -> tuple[str | None, set[tuple[str, str]]]:
@@ -53,7 +60,8 @@ def test_the_reverse_search_finds_the_courses_of_the_engines_routes(
 ) -> None:
     model = model_of(curated_kg)
     countries = sorted({c for c in model.region_country.values() if c})
-    starts = [model.start(None), *(model.start(p) for p in model.profiles.values())]
+    profiles = [model.profiles[ID + "entry-profile/" + p] for p in PROFILES]
+    starts = [model.start(None), *(model.start(p) for p in profiles)]
     complete = 0
     for role in ROLES:
         requirement = model.roles[ID + "role/" + role].requirement
@@ -62,14 +70,14 @@ def test_the_reverse_search_finds_the_courses_of_the_engines_routes(
             filters = Filters(countries=frozenset({ID + "region/" + code}))
             for start in starts:
                 found = ReverseSearch(model, start, filters).leading_to(requirement)
-                result = find_routes(model, start, requirement, filters, k=K, max_nodes=3_000)
+                result = find_routes(model, start, requirement, filters, k=K, max_nodes=1_000)
                 on_routes = {c for route in result.routes for c in route.courses}
                 where = (role, code, start.profile)
                 assert on_routes <= found, where  # nothing the engine uses is missed
                 if len(result.routes) < K and not result.truncated:
                     complete += 1
                     assert found == on_routes, where  # and nothing else, when it listed all
-    assert complete >= 60  # most searches list every route: the equality is really tested
+    assert complete >= 12  # most searches list every route: the equality is really tested
 
 
 def test_a_course_is_linked_whatever_its_status(small: KnowledgeGraph) -> None:  # noqa: F811

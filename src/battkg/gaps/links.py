@@ -149,7 +149,6 @@ def _write(store: ox.Store, iris: Iris, pairs: frozenset[tuple[str, str]], versi
         time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), datatype=ox.NamedNode(XSD + "dateTime")
     )
     quads.append(ox.Quad(graph, ox.NamedNode(BKG + "buildVersion"), ox.Literal(version), graph))
-    quads.append(ox.Quad(graph, ox.NamedNode(DCTERMS + "modified"), now, graph))
     digest = hashlib.sha256(version.encode())
     for c, r in ordered:
         digest.update(f"{c} {r}\n".encode())
