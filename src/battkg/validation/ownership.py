@@ -56,7 +56,9 @@ def reference_descriptions(files: Iterable[PartnerFile]) -> tuple[list[ox.Quad],
 
 
 def _skipped(iris: Iris, replacing: frozenset[str]) -> set[str]:
-    return {iris.inferred_graph, iris.datasets_inferred_graph, iris.meta_graph, *replacing}
+    # derived graphs describe every course (the gap analysis's links): they own nothing
+    links = iris.graph("derived", "course-role-links")
+    return {iris.inferred_graph, iris.datasets_inferred_graph, iris.meta_graph, links, *replacing}
 
 
 def describing_graph(store: ReadableStore, subject: ox.NamedNode, skip: set[str]) -> str | None:
