@@ -15,19 +15,10 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
+from battkg.pathways.model import KEY_FACTS
 from tests.test_curated_data import BKG, ID, VOC, country_of, instances, iri, union_graph
 
 SCHEMA_URL = URIRef("https://schema.org/url")
-KEY_FACTS = (
-    "durationWeeks",
-    "tuitionFee",
-    "entryRequirement",
-    "awardsQualification",
-    "placesPerYear",
-    "startDate",
-    "teachingLanguage",
-    "offerStatus",
-)
 #: Facts that need a value whenever they are confirmed or estimated.
 VALUED = {"durationWeeks", "placesPerYear", "startDate", "teachingLanguage", "offerStatus"}
 CONFIRMED = VOC["confidence-confirmed"]

@@ -29,17 +29,6 @@ QUERIES = (
     "facts",
     "course-extra",
 )
-#: the facts of a step a counsellor must be able to trust (decision 0050), by local name
-KEY_FACTS = (
-    "durationWeeks",
-    "tuitionFee",
-    "entryRequirement",
-    "awardsQualification",
-    "placesPerYear",
-    "startDate",
-    "teachingLanguage",
-    "offerStatus",
-)
 _MARKS = {"confirmed": "confirmed", "partial": "estimated", "uncertain": "estimated"}
 
 
