@@ -14,19 +14,13 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from .inputs import MEASURES
+
 Fmt = Callable[[float], str]
 #: heat-map classes h0 (no running offer) ... h4, by places per year
 BINS = (1, 50, 200, 1000)
-#: measures drawn with their own symbol class m0 ... m6
-MEASURE_ORDER = (
-    "headcount",
-    "planned-jobs",
-    "planned-hires",
-    "hires-per-year",
-    "jobs-incl-indirect",
-    "scenario",
-    "people-to-train",
-)
+#: measures drawn with their own symbol class m0 ... m6, in the order inputs.MEASURES has them
+MEASURE_ORDER = MEASURES
 
 
 def _open(cls: str, width: int, height: int, chart_id: str, title: str, desc: str) -> list[str]:
