@@ -210,7 +210,7 @@ def routes(
     extra = [i for h in person.holds if (i := model.item(h)) is not None]
     country = model.region_country.get(person.home) or None if person.home else None
     begin = model.start(profile, extra, person.experience, country)
-    planner = _planner(request, kg, names, directory)
+    planner = planner_for(request, kg, names, directory)
     role_node = model.roles[person.role]
     plans = [planner.plan(r, begin, role_node.requirement) for r in answer.routes]
     timelines = [
@@ -239,7 +239,7 @@ def routes(
     )
 
 
-def _planner(request: Request, kg: KGDep, names: Labeller, directory: Directory) -> Planner:
+def planner_for(request: Request, kg: KGDep, names: Labeller, directory: Directory) -> Planner:
     lang = names.lang
     planner = Planner(model_of(kg), directory, names, gettext(request), kg.iris.base)
     planner.num = lambda value, digits=1: number(value, lang, digits)  # type: ignore[method-assign]

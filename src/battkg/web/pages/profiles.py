@@ -13,7 +13,7 @@ from ...pathways.model import PathwayModel
 from ..deps import KGDep
 from .context import gettext, lang_of, render
 from .directory import Directory, Fact, Labeller, directory_of, local
-from .guide import _planner
+from .guide import planner_for
 from .person import Unknown
 from .plan import Planner
 
@@ -39,7 +39,7 @@ def _profile(
 ) -> tuple[PathwayModel, Directory, Planner, str]:
     """What a profile page works from: the model, the directory, a planner, the thing's IRI."""
     model, directory = model_of(kg), directory_of(kg)
-    planner = _planner(request, kg, Labeller(model, lang_of(request)), directory)
+    planner = planner_for(request, kg, Labeller(model, lang_of(request)), directory)
     return model, directory, planner, kg.iris.thing(kind, slug)
 
 
