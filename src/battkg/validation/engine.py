@@ -249,6 +249,14 @@ def _focus_checks(
     shape: Shape, focus: Term, values: list[Term], data: DataGraph
 ) -> Iterator[Result]:
     """The constraints on all values of a focus node together (counts, comparisons, closed)."""
+    yield from _counts(shape, focus, values)
+    yield from _comparisons(shape, focus, values, data)
+    if any(v.value == "true" for v in shape.params.get("closed", [])):
+        yield from _closed(shape, values, data)
+
+
+def _counts(shape: Shape, focus: Term, values: list[Term]) -> Iterator[Result]:
+    """sh:minCount, sh:maxCount and sh:uniqueLang."""
     p = shape.params
     for n in p.get("minCount", []):
         if len(values) < int(n.value):
@@ -260,6 +268,13 @@ def _focus_checks(
         langs = [v.language for v in values if isinstance(v, ox.Literal) and v.language]
         for lang in sorted({x for x in langs if langs.count(x) > 1}):
             yield _result(shape, focus, None, "uniqueLang", ox.Literal(lang))
+
+
+def _comparisons(
+    shape: Shape, focus: Term, values: list[Term], data: DataGraph
+) -> Iterator[Result]:
+    """The property pair constraints: sh:lessThan(OrEquals), sh:equals and sh:disjoint."""
+    p = shape.params
     for key, allowed in (("lessThan", (-1,)), ("lessThanOrEquals", (-1, 0))):
         for other in p.get(key, []):
             for value in values:
@@ -277,17 +292,20 @@ def _focus_checks(
         for value in values:
             if value in theirs:
                 yield _result(shape, focus, value, "disjoint", other)
-    if any(v.value == "true" for v in p.get("closed", [])):
-        allowed_predicates = shape.ignored | {
-            prop.path_expr.iri for prop in shape.properties if isinstance(prop.path_expr, Predicate)
-        }
-        for value in values:
-            for pred, objects in data.out.get(value, {}).items():
-                if pred not in allowed_predicates:
-                    for o in objects:
-                        result = _result(shape, value, o, "closed", ox.Literal("true"))
-                        result.path = pred
-                        yield result
+
+
+def _closed(shape: Shape, values: list[Term], data: DataGraph) -> Iterator[Result]:
+    """sh:closed: every predicate of a value is one of the shape's properties or ignored."""
+    allowed_predicates = shape.ignored | {
+        prop.path_expr.iri for prop in shape.properties if isinstance(prop.path_expr, Predicate)
+    }
+    for value in values:
+        for pred, objects in data.out.get(value, {}).items():
+            if pred not in allowed_predicates:
+                for o in objects:
+                    result = _result(shape, value, o, "closed", ox.Literal("true"))
+                    result.path = pred
+                    yield result
 
 
 def _qualified(
