@@ -22,8 +22,22 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import NotFoundError, QueryError, UsageError
+from .errors import NotFoundError, QueryError, StoreError, UsageError
 from .namespaces import XSD, Iris
+
+
+def query_file(queries_dir: Path, folder: str, name: str, what: str) -> str:
+    """The text of queries/<folder>/<name>.rq, one of battkg's internal queries (not named
+    queries); a StoreError naming `what` and the file when it cannot be read."""
+    path = queries_dir / folder / f"{name}.rq"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise StoreError(
+            f"cannot read {what} {path}: {exc.strerror}",
+            fix=f"restore queries/{folder}/ from the repository (BATTKG_HOME must point at it)",
+        ) from exc
+
 
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -12,6 +11,7 @@ from ..backend import is_triples
 from ..errors import StoreError
 from ..kg import KnowledgeGraph
 from ..namespaces import DEFAULT_BASE
+from ..queries import query_file
 
 #: The CONSTRUCT files of the mapping, in queries/elm/.
 ELM_QUERIES = (
@@ -51,14 +51,7 @@ class ElmExport:
 
 def query_text(kg: KnowledgeGraph, name: str) -> str:
     """A mapping file's text, with battkg's instance IRIs moved onto the configured base."""
-    path: Path = kg.settings.queries_dir / "elm" / f"{name}.rq"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise StoreError(
-            f"cannot read the ELM mapping {path}: {exc.strerror}",
-            fix="restore queries/elm/ from the repository (BATTKG_HOME must point at it)",
-        ) from exc
+    text = query_file(kg.settings.queries_dir, "elm", name, "the ELM mapping")
     if kg.iris.base != DEFAULT_BASE:
         text = text.replace(DEFAULT_BASE + "/id/", kg.iris.base + "/id/")
     return text

@@ -28,8 +28,8 @@ from .._convert import triples_to_graph
 from ..ingest import Fault, Location, PartnerFile, Statements
 from ..ingest.statements import value_list
 from ..kg import KnowledgeGraph
-from ..namespaces import DEFAULT_BASE, RDF
-from .export import ELM
+from ..namespaces import RDF
+from .export import ELM, query_text
 from .shapes import SHAPE_FILES, loq_shapes
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
@@ -146,10 +146,7 @@ def _loq_faults(part: PartnerFile, folder: Path) -> list[Fault]:
 
 
 def _to_battkg(kg: KnowledgeGraph, part: PartnerFile) -> list[ox.Triple]:
-    path: Path = kg.settings.queries_dir / "elm" / "from-elm.rq"
-    text = path.read_text(encoding="utf-8")
-    if kg.iris.base != DEFAULT_BASE:
-        text = text.replace(DEFAULT_BASE + "/id/", kg.iris.base + "/id/")
+    text = query_text(kg, "from-elm")
     store = ox.Store()
     store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in part.quads)
     result = store.query(text)

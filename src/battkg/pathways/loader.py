@@ -13,13 +13,13 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
-from ..errors import QueryError, StoreError
+from ..errors import QueryError
 from ..namespaces import BKG
+from ..queries import query_file
 from .builder import ModelBuilder
 from .model import PathwayModel
 
@@ -74,14 +74,7 @@ _PROFILE_LINKS = {"holdsQualification": "qualifications", "holdsSkill": "skills"
 
 
 def query_text(kg: KnowledgeGraph, name: str) -> str:
-    path: Path = kg.settings.queries_dir / "pathways" / f"{name}.rq"
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise StoreError(
-            f"cannot read the pathway query {path}: {exc.strerror}",
-            fix="restore queries/pathways/ from the repository (BATTKG_HOME must point at it)",
-        ) from exc
+    return query_file(kg.settings.queries_dir, "pathways", name, "the pathway query")
 
 
 def tsv_lines(kg: KnowledgeGraph, name: str) -> list[str]:

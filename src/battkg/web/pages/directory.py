@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from ...errors import StoreError
 from ...pathways.engine import model_of
 from ...pathways.model import PathwayModel
+from ...queries import query_file
 from .context import marked
 
 if TYPE_CHECKING:
@@ -140,14 +140,7 @@ def directory_of(kg: KnowledgeGraph) -> Directory:
 
 
 def _rows(kg: KnowledgeGraph, name: str) -> list[dict[str, Any]]:
-    path = kg.settings.queries_dir / "guide" / f"{name}.rq"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise StoreError(
-            f"cannot read the guide query {path}: {exc.strerror}",
-            fix="restore queries/guide/ from the repository (BATTKG_HOME must point at it)",
-        ) from exc
+    text = query_file(kg.settings.queries_dir, "guide", name, "the guide query")
     return [{k: v.value for k, v in row.items()} for row in kg.select(text)]
 
 
