@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from ..backend import ReadableStore, WritableStore
 from ..errors import StoreError
 from ..kg import KnowledgeGraph
 from ..namespaces import BKG, DCTERMS, PROV, VOID, XSD, Iris
@@ -93,15 +94,15 @@ class _Writing(KnowledgeGraph):
     """The knowledge graph over a store generation being written (not yet published), so that
     the pathway loader reads the data the new generation will serve."""
 
-    def __init__(self, settings: Settings, store: ox.Store) -> None:
+    def __init__(self, settings: Settings, store: WritableStore) -> None:
         super().__init__(settings)
         self._writing = store
 
-    def reader(self) -> ox.Store:
+    def reader(self) -> ReadableStore:
         return self._writing
 
 
-def relink(settings: Settings, store: ox.Store, progress: Callable[[str], None]) -> int:
+def relink(settings: Settings, store: WritableStore, progress: Callable[[str], None]) -> int:
     """Write the links of the data in `store` (a generation being made), with its build
     version; the number of links."""
     started = time.perf_counter()
@@ -114,7 +115,7 @@ def relink(settings: Settings, store: ox.Store, progress: Callable[[str], None])
     return len(pairs)
 
 
-def drop_links(store: ox.Store, iris: Iris) -> None:
+def drop_links(store: WritableStore, iris: Iris) -> None:
     """Remove the links before a build reasons, so that links of the data being replaced
     (courses removed since) are never reasoned over."""
     graph = ox.NamedNode(graph_iri(iris))
@@ -137,7 +138,9 @@ def write_links(kg: KnowledgeGraph, pairs: frozenset[tuple[str, str]], version: 
         _write(w, kg.iris, pairs, version)
 
 
-def _write(store: ox.Store, iris: Iris, pairs: frozenset[tuple[str, str]], version: str) -> None:
+def _write(
+    store: WritableStore, iris: Iris, pairs: frozenset[tuple[str, str]], version: str
+) -> None:
     """The links graph, and its provenance in the meta graph like every other graph's (kind
     "derived": not part of the build version, which the links are made from)."""
     graph = ox.NamedNode(graph_iri(iris))
