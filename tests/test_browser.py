@@ -1,7 +1,8 @@
 """The pages in a real browser: Debian's Chromium driven by Playwright, checked with axe-core.
 
 For each language a counsellor describes a person, picks a role, reads the routes, changes a
-filter, switches the language, opens the matrix and prints the plan to PDF, with no console
+filter, switches the language, opens the matrix and prints the plan to PDF, and a planner
+reads the gap analysis and posts its what-if form, with no console
 error, no failed request and no request to anywhere but battkg. axe finds no serious or
 critical violation on any page. Screenshots of every page at 360 and 1280 px go to the test's
 temporary folder, and to $BATTKG_SCREENSHOTS when it is set. `./dev test` installs chromium
@@ -252,6 +253,24 @@ def test_a_counsellor_finds_routes_in_each_language(
         v.goto(path, status)
         assert page.locator("html").get_attribute("lang") == lang, path
         v.check(name)
+    # the gap analysis for planners: charts, table, and the what-if form posted
+    v.goto(f"/guide/gaps?lang={lang}")
+    assert page.locator("html").get_attribute("lang") == lang
+    expect(page.locator("svg").first).to_be_visible()
+    v.check("gaps")
+    v.goto(f"/guide/gaps?region=NO071&lang={lang}")  # Nordland: no demand figure, capacity alone
+    assert page.locator("#regions ~ p.note, figcaption.legend").count() > 0
+    v.check("gaps-no-demand")
+    form = page.locator('form[method="post"][action="/guide/gaps"]')
+    form.locator('select[name="region"]').select_option(index=0)
+    form.locator('select[name="level"]').select_option("post-secondary-vocational")
+    form.locator('input[name="places"]').fill("30")
+    form.locator('select[name="roles"]').select_option(ROLE)
+    form.locator('button[type="submit"]').click()
+    page.wait_for_load_state()
+    expect(page.locator("#what-if + p")).to_be_visible()
+    assert page.locator("#what-if + p + .table-wrap table tbody tr").count() > 0
+    v.check("gaps-what-if")
     course = page.goto(base_url + f"/guide/roles/{ROLE}?lang={lang}")
     assert course is not None
     page.locator('a[href^="/guide/courses/"]').first.click()

@@ -23,9 +23,14 @@ BINS = (1, 50, 200, 1000)
 MEASURE_ORDER = MEASURES
 
 
-def _open(cls: str, width: int, height: int, chart_id: str, title: str, desc: str) -> list[str]:
+def _open(
+    cls: str, width: int, height: int, chart_id: str, title: str, desc: str, *, links: bool = False
+) -> list[str]:
+    # a chart whose marks are links is a group of them: an image's children are presentational,
+    # so links inside role="img" are nested interactive controls no screen reader can reach
+    role = "group" if links else "img"
     return [
-        f'<svg class="chart {cls}" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="chart {cls}" viewBox="0 0 {width} {height}" role="{role}" '
         f'aria-labelledby="{chart_id}-t {chart_id}-d" preserveAspectRatio="xMinYMin meet">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
@@ -63,7 +68,7 @@ def heatmap(
     label_w, col_w, row_h, head_h = 230, 64, 26, 120
     width = label_w + col_w * len(columns) + 10
     height = head_h + row_h * len(rows) + 10
-    parts = _open("heatmap", width, height, chart_id, title, description)
+    parts = _open("heatmap", width, height, chart_id, title, description, links=True)
     for j, col in enumerate(columns):
         x = label_w + j * col_w + col_w / 2
         parts.append(
@@ -158,7 +163,7 @@ def timeline(
     def x(year: float) -> float:
         return label_w + usable * (year - first) / (last - first)
 
-    parts = _open("timeline-demand", width, height, chart_id, title, description)
+    parts = _open("timeline-demand", width, height, chart_id, title, description, links=True)
     for i, row in enumerate(rows):
         y = top + i * row_h + 13
         parts.append(
