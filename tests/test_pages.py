@@ -282,3 +282,22 @@ def test_no_page_loads_anything_from_elsewhere(client: TestClient, url: str) -> 
     assert loads and all(not re.match(r"(https?:)?//", u) for u in loads), loads
     assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) is None, "inline script"
     assert re.search(r"\son[a-z]+=", text) is None, "inline event handler"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_unknown_length_is_never_shown_as_a_number(client: TestClient, lang: str) -> None:
+    """A step of unknown length reads "unknown", and its route's total says it is a lower
+    bound: the search's stand-in length is not a fact (issue 10, item 3)."""
+    answer = client.get(ROUTES.replace("/guide/routes", "/pathways")).json()
+    bounded = [r for r in answer["routes"] if r["total_weeks_is_lower_bound"]]
+    unknown_steps = sum(1 for r in answer["routes"] for s in r["steps"] if s["weeks"] is None)
+    assert bounded and unknown_steps, "the curated data has an offer of unknown length here"
+    text = page(client, f"{ROUTES}&lang={lang}")
+    headers = re.findall(r'<h2 id="route-\d+-h">(.*?)</h2>', text, re.S)
+    words = {"sv": "minst", "fi": "vähintään", "nb": "minst", "en": "at least"}[lang]
+    assert [words in h for h in headers] == [
+        r["total_weeks_is_lower_bound"] for r in answer["routes"]
+    ]
+    durations = re.findall(r"<dt>[^<]+</dt><dd>([^<]*)<span class=\"mark", text)
+    unknown = {"sv": "okänt", "fi": "tuntematon", "nb": "ukjent", "en": "unknown"}[lang]
+    assert sum(1 for d in durations if d.strip() == unknown) >= unknown_steps

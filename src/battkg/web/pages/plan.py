@@ -52,6 +52,7 @@ class Plan:
         default_factory=list
     )
     estimates: int = 0
+    total_weeks_is_lower_bound: bool = False  # a step's length is unknown
 
 
 class Planner:
@@ -158,6 +159,7 @@ class Planner:
         return Plan(
             rank=route.rank,
             total_weeks=route.total_weeks,
+            total_weeks_is_lower_bound=route.total_weeks_is_lower_bound,
             total_fee_eur=route.total_fee_eur,
             steps=cards,
             role_met=self.why(role_requirement, held, level, years),
@@ -213,8 +215,11 @@ class Planner:
         add(_("Mode"), names(course.mode) if course.mode else Markup(_("unknown")), None)
         add(
             _("Duration"),
-            Markup(_("%(weeks)s weeks")) % {"weeks": self.num(course.weeks)},
+            Markup(_("%(weeks)s weeks")) % {"weeks": self.num(course.weeks)}
+            if course.weeks_known
+            else Markup(_("unknown")),  # never the search's stand-in length as if it were known
             "durationWeeks",
+            course.weeks_known,
         )
         add(
             _("Cost"),
