@@ -322,3 +322,22 @@ def test_se_newly_arrived_engineer_has_the_degree_recognised_in_sweden(
         for step in route.steps:
             if step.kind == "recognition" and route.in_home_country:
                 assert step.country == "SE"
+
+
+def test_se_skelleftea_an_offer_of_unknown_length_is_not_the_first_advice(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    """A school leaver in Skelleftea aiming at cell assembly: an adult-education offer far
+    from home whose length nobody found (its total only a lower bound) comes after every
+    route whose total is known, in the home country and abroad alike."""
+    answer = find_pathways(
+        curated_kg, "cell-assembly-operator", "se-compulsory-school-only", home="SE331"
+    )
+    assert answer.routes and not answer.routes[0].total_weeks_is_lower_bound
+    for home in (True, False):
+        far_unknown = [
+            r.total_weeks_is_lower_bound and not r.in_home_region
+            for r in answer.routes
+            if r.in_home_country is home
+        ]
+        assert far_unknown == sorted(far_unknown), (home, far_unknown)

@@ -1,8 +1,11 @@
 """Routes near home first: those that stay in the home country (on site there, or online
-from anywhere) before any with a step abroad, whatever the ranking; among equals in the
-ranking, those in the home region, then those whose total is known (an unknown duration
-makes a total a lower bound, ranked after a known total it does not beat), then those
-resting on confirmed facts (the tie-break folded into every cost)."""
+from anywhere) before any with a step abroad, whatever the ranking. Within each, a route whose
+total is a lower bound and that leaves the home region comes after every other route (a step
+of unknown duration counts for the shortest known step like it, so its bound never proves
+that it beats a known total, and a far offer whose length nobody found is not the first
+advice; a local one keeps its place, its length is one call away); then by the ranking; among
+equals, those in the home region, then those whose total is known, then those resting on
+confirmed facts (the tie-break folded into every cost)."""
 
 from __future__ import annotations
 
@@ -43,10 +46,11 @@ def ranked_routes(
 
 
 def _order(model: PathwayModel, routes: list[Route], d: Describer) -> list[Route]:
-    def key(route: Route) -> tuple[int, bool, bool, int]:
+    def key(route: Route) -> tuple[bool, int, bool, bool, int]:
         courses = [model.courses[i] for i in route.courses]
         local = all(d.in_home_region(c) or c.online for c in courses) if d.home else True
         lower_bound = not all(c.weeks_known for c in courses)
-        return route.cost // TIE, not local, lower_bound, route.cost % TIE
+        far_and_unknown = lower_bound and not local
+        return far_and_unknown, route.cost // TIE, not local, lower_bound, route.cost % TIE
 
     return sorted(routes, key=key)
