@@ -139,7 +139,7 @@ def _request(g: rdflib.Graph, req: Any) -> dict[str, Any]:
 
 
 def load(store: ox.Store, case: Case) -> None:
-    store.clear()
+    store.update("DROP ALL")  # a plain store or a writer handle: every graph, the default one too
     for path in case.data:
         store.load(path=str(path), format=RDF_FILES[path.suffix[1:]], base_iri=iri_of(path),
                    to_graph=ox.NamedNode(iri_of(path)))  # fmt: skip
