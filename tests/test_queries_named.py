@@ -33,7 +33,9 @@ EXAMPLES: dict[str, dict[str, str]] = {
     "gap-demand": {"region": "SE", "stage": "cell-manufacturing"},
     "gap-capacity": {"region": "FI", "status": "running"},
     "gap-skills": {"stage": "cell-assembly"},
-    "gap-roles-without-course": {"region": "SE332"},
+    "gap-roles-without-course": {
+        "region": "SE232"
+    },  # Norrbotten's demanded roles all have a running course now
     "gap-missing-skills": {"region": "SE332"},
 }
 
