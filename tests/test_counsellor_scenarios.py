@@ -341,3 +341,13 @@ def test_se_skelleftea_an_offer_of_unknown_length_is_not_the_first_advice(
             if r.in_home_country is home
         ]
         assert far_unknown == sorted(far_unknown), (home, far_unknown)
+
+
+def test_without_a_home_an_offer_of_unknown_length_comes_after_known_totals(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    """No home given: no offer is near, so a route whose total is only a lower bound comes
+    after every route whose total is known."""
+    answer = find_pathways(curated_kg, "cell-assembly-operator", "compulsory-school-only")
+    kinds = [r.total_weeks_is_lower_bound for r in answer.routes]
+    assert answer.routes and kinds == sorted(kinds), kinds

@@ -3,7 +3,8 @@ from anywhere) before any with a step abroad, whatever the ranking. Within each,
 total is a lower bound and that leaves the home region comes after every other route (a step
 of unknown duration counts for the shortest known step like it, so its bound never proves
 that it beats a known total, and a far offer whose length nobody found is not the first
-advice; a local one keeps its place, its length is one call away); then by the ranking; among
+advice; a local one keeps its place, its length is one call away; without a home no offer
+is local); then by the ranking; among
 equals, those in the home region, then those whose total is known, then those resting on
 confirmed facts (the tie-break folded into every cost)."""
 
@@ -50,7 +51,7 @@ def _order(model: PathwayModel, routes: list[Route], d: Describer) -> list[Route
         courses = [model.courses[i] for i in route.courses]
         local = all(d.in_home_region(c) or c.online for c in courses) if d.home else True
         lower_bound = not all(c.weeks_known for c in courses)
-        far_and_unknown = lower_bound and not local
+        far_and_unknown = lower_bound and not (local and d.home)  # without a home, all are far
         return far_and_unknown, route.cost // TIE, not local, lower_bound, route.cost % TIE
 
     return sorted(routes, key=key)
