@@ -82,3 +82,27 @@ def test_a_failed_write_into_a_new_database_leaves_the_previous_generation(tmp_p
     assert store.current_generation() == published
     assert _content(store.reader()) == before
     assert sorted(p.name for p in (tmp_path / "store" / "gens").iterdir()) == [published]
+
+
+def test_a_writer_records_the_graph_sizes_readers_answer(tmp_path: Path) -> None:
+    """Each generation carries its triples per graph, counted once by its writer, so a reader
+    (/health, the service description, VoID) never counts a whole store on a request."""
+    store = GenerationalStore(tmp_path / "store")
+    _fill(store)
+    with store.writer() as w:  # a hard-linked copy of the first generation, then changed
+        w.remove_graph(SMALL)
+    counted = {
+        s["g"].value: int(s["n"].value)
+        for s in store.reader().query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
+    }
+    assert counted == {BIG.value: 200}
+    assert store.graph_sizes() == counted
+    generation = store.generation
+    assert generation is not None
+    recorded = store.root / "gens" / generation / "battkg-graph-sizes.json"
+    recorded.write_text('{"https://example.org/graph/big": 7}', encoding="utf-8")
+    assert store.graph_sizes() == {BIG.value: 7}  # read, not counted
+    recorded.unlink()
+    assert store.graph_sizes() == counted  # a generation without the record is counted

@@ -160,6 +160,11 @@ class StoreBackend(Protocol):
         """Remove what a killed writer left unpublished; the names removed."""
         ...
 
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per named graph of the data version `reader()` serves (the embedded store
+        reads what its writer recorded, so no request counts a whole store)."""
+        ...
+
     def writer(self, replace: Collection[str] = ()) -> AbstractContextManager[WritableStore]:
         """A writable copy of the published data, published when the block succeeds; the
         block rewrites the graphs `replace` names whole (see GenerationalStore.writer)."""
@@ -171,3 +176,9 @@ class StoreBackend(Protocol):
 def is_triples(result: QueryResult) -> TypeGuard[Triples]:
     """Is `result` a CONSTRUCT or DESCRIBE answer (from either backend)?"""
     return not isinstance(result, ox.QuerySolutions | ox.QueryBoolean)
+
+
+def graph_sizes(store: ReadableStore) -> dict[str, int]:
+    """Triples per named graph, counted inside the store (one GROUP BY over every quad)."""
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    return {s["g"].value: int(s["n"].value) for s in store.query(query)}  # type: ignore[union-attr]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .backend import ReadableStore, StoreBackend, WritableStore
+from .backend import StoreBackend, WritableStore, graph_sizes
 from .errors import InputError
 from .esco import EscoSource, find_esco, official_labels, read_esco
 from .inference import dataset_graphs, reason_base, reason_datasets
@@ -301,11 +301,6 @@ def build_version(hashes: dict[str, tuple[str, str]]) -> str:
     for graph in sorted(hashes):
         digest.update(f"{graph}={hashes[graph][1]}".encode())
     return digest.hexdigest()[:16]
-
-
-def graph_sizes(store: ReadableStore) -> dict[str, int]:
-    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    return {s["g"].value: int(s["n"].value) for s in store.query(query)}  # type: ignore[union-attr]
 
 
 def write_meta(

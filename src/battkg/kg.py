@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from .backend import QueryResult, ReadableStore, StoreBackend
-from .build import BuildReport, Progress, build, graph_sizes
+from .build import BuildReport, Progress, build
 from .errors import QueryError, StoreError, from_query_failure
 from .namespaces import BKG, PREFIXES, Iris
 from .queries import NamedQuery, QueryRegistry
@@ -131,7 +131,7 @@ class KnowledgeGraph:
             return value
 
     def graph_sizes(self) -> dict[str, int]:
-        return self.derived("graph_sizes", lambda: graph_sizes(self.reader()))
+        return self.derived("graph_sizes", self.store.graph_sizes)
 
     def ready(self) -> bool:
         try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import os
 import shutil
 import threading
@@ -26,12 +27,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .backend import WritableStore
+from .backend import WritableStore, graph_sizes
 from .errors import StoreError
 from .locks import file_lock
 from .writer_handle import WriterHandle
 
 KEEP_GENERATIONS = 3
+#: the triples per named graph of a generation, written by its writer (graph_sizes())
+SIZES_FILE = "battkg-graph-sizes.json"
 
 
 def _wait_closed(path: Path) -> None:
@@ -163,12 +166,14 @@ class GenerationalStore:
             try:
                 yield handle
                 handle.flush()
+                sizes = graph_sizes(handle)  # here, once, not by the first request to read it
             except BaseException:
                 handle.release()
                 shutil.rmtree(target, ignore_errors=True)
                 raise
             handle.release()
             _wait_closed(target)
+            _write_sizes(target, sizes)
             self._publish(name)
             self._prune(keep=name)
 
@@ -193,6 +198,17 @@ class GenerationalStore:
             if _graph_key(source) not in replace and sizes.get(_graph_key(source)):
                 store.bulk_extend(old.quads_for_pattern(None, None, None, source))
         return store
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per named graph of the generation `reader()` serves: what its writer
+        recorded (a generation written before that was recorded is counted)."""
+        reader = self.reader()
+        generation = self.generation
+        if generation is not None:
+            with contextlib.suppress(OSError, ValueError):
+                recorded = json.loads((self._gens / generation / SIZES_FILE).read_text("utf-8"))
+                return {str(g): int(n) for g, n in recorded.items()}
+        return graph_sizes(reader)
 
     def _ensure_root(self) -> None:
         try:
@@ -260,6 +276,14 @@ class GenerationalStore:
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path.name)
         return sorted(removed)
+
+
+def _write_sizes(target: Path, sizes: dict[str, int]) -> None:
+    """Record the new generation's graph sizes beside its database files (RocksDB ignores
+    files it did not make; a hard-linked copy of the generation leaves them behind)."""
+    tmp = target / f"{SIZES_FILE}.tmp"
+    tmp.write_text(json.dumps(sizes, sort_keys=True), encoding="utf-8")
+    tmp.replace(target / SIZES_FILE)
 
 
 def _graph_key(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from ..backend import ReadableStore, WritableStore
-from ..build import build_version, graph_sizes
+from ..backend import ReadableStore, WritableStore, graph_sizes
+from ..build import build_version
 from ..kg import KnowledgeGraph
 from ..namespaces import BKG, DCAT, DCTERMS, PROV, RDF, VOID, XSD
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..backend import WritableStore
+from ..backend import WritableStore, graph_sizes
 from ..errors import StoreError
 from ..namespaces import Iris
 from . import control
@@ -97,6 +97,10 @@ class RemoteGenerationalStore:
     @property
     def generation(self) -> str | None:
         return self._snapshot.generation if self._snapshot is not None else None
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per named graph, counted by the SPARQL server (its own COUNT)."""
+        return graph_sizes(self.reader())
 
     def published(self) -> list[str]:
         generation = self.current_generation()
