@@ -37,6 +37,8 @@ MEMORY_GOAL = 512 * 1024**2
 DIRECT = {"content-type": "application/sparql-query"}
 TOKEN = "bench-token"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+#: an answer that must be held whole before its first row: memory, not time
+HUNGRY = "SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,11 @@ ATTACKS = [
     ),
     Attack("odd /id/ paths (5)", "http", _odd_paths),
     Attack("1 MB GET query", "http", _long_get),
+    Attack(
+        "SPARQL sorted cross product (memory)",
+        "sparql",
+        lambda s: _post(s, "/sparql", HUNGRY.encode(), DIRECT),
+    ),
     Attack("runaway SPARQL x4 clients", "sparql", _runaways),
     Attack("cross-origin write preflight", "http", _cors_write),
     _upload("RDF/XML billion laughs (9x10)", attacks.billion_laughs(), RDF_XML, "laughs.rdf"),

@@ -20,13 +20,15 @@ import pytest
 from battkg.kg import KnowledgeGraph
 from battkg.sparql.scan import MAX_DEPTH
 from battkg.web.security import MAX_URL_BYTES
-from tests.live_server import HealthWatch, LiveServer
+from tests.live_server import HealthWatch, LiveServer, MemoryWatch
 
 pytestmark = pytest.mark.timeout(180)
 
 PARTNER = "https://partner.example.org"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 DIRECT = {"content-type": "application/sparql-query"}
+#: a query whose answer must be held whole before the first row: memory, not time
+HUNGRY = "SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
 
 
 @pytest.fixture(scope="module")
@@ -182,6 +184,23 @@ def test_runaway_queries_leave_named_queries_and_pathways_available(server: Live
             t.join(30)
     assert 503 in statuses
     assert retry_after and all(v and v.isdigit() for v in retry_after)
+
+
+def test_a_query_needing_too_much_memory_is_stopped_and_named(server: LiveServer) -> None:
+    """Sorting a cross product must hold all of it: gigabytes within a second; its worker
+    is capped (BATTKG_QUERY_MEMORY, 512 MiB), so the answer names the cap and the fix, the
+    service's memory stays under the issue's 512 MiB goal for one request, and the next
+    query gets a fresh worker."""
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        with MemoryWatch(server) as memory:
+            response = client.post("/sparql", content=HUNGRY, headers=DIRECT)
+        assert response.status_code == 400, response.text
+        error = _error(response)
+        assert error["code"] == "query_too_large"
+        assert "512 MiB" in str(error["message"]) and "BATTKG_QUERY_MEMORY" in str(error["fix"])
+        assert memory.extra < 600 * 1024 * 1024, memory.extra  # the cap plus a fresh worker
+        again = client.post("/sparql", content="ASK { ?s ?p ?o }", headers=DIRECT)
+        assert again.status_code == 200 and again.json()["boolean"] is True
 
 
 # -- item 10: script links and headers ---------------------------------------------

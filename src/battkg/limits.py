@@ -21,6 +21,9 @@ DEFAULT_MAX_ROWS = 40_000
 DEFAULT_MEMORY = 1024 * MiB
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_WORKERS = 2
+#: the memory cap of one SPARQL query worker process (not an upload bound: a query's joins can
+#: need gigabytes, so its worker's data segment is capped too)
+DEFAULT_QUERY_MEMORY = 512 * MiB
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BATTKG_LOG_LEVEL", TEXT, "`info`", "the serving processes' log level; `battkg serve --log-level` sets it for them", "log_level"),
     Setting("BATTKG_QUERY_TIMEOUT", NUMBER, "`10`", "seconds a SPARQL query may run before it is stopped", "query_timeout"),
     Setting("BATTKG_RESULT_LIMIT", COUNT, "`100000`", "most rows or triples one query may return", "result_limit"),
+    Setting("BATTKG_QUERY_MEMORY", COUNT, "`536870912` (512 MiB)", "memory cap in bytes of one SPARQL query worker process: a query that needs more is stopped with 400 query_too_large", "query_memory"),
     Setting("BATTKG_QUERY_WORKERS", COUNT, "CPUs (2 to 8)", "worker processes that run SPARQL queries; one is killed and replaced when a query times out", "query_workers"),
     Setting("BATTKG_SPARQL_PER_CLIENT", COUNT, "half the query workers (at least 1)", "ad-hoc SPARQL queries one client may run at once; more wait, then get 503 with Retry-After", "sparql_per_client"),
     Setting("BATTKG_MAX_UPLOAD_BYTES", COUNT, "`12582912` (12 MiB)", "largest upload over HTTP, all files of a request together; reading stops there with 413", "max_upload_bytes"),
@@ -157,6 +158,8 @@ class Settings:
     query_timeout: float = 10.0
     result_limit: int = 100_000
     query_workers: int = field(default_factory=_cpu_workers)
+    #: memory cap (bytes, the worker's data segment) of one SPARQL query worker process
+    query_memory: int = limits.DEFAULT_QUERY_MEMORY
     #: None: half the query workers (at least 1); see `per_client`
     sparql_per_client: int | None = None
     max_upload_bytes: int = limits.DEFAULT_MAX_BYTES

@@ -17,6 +17,7 @@ import logging
 import math
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -25,10 +26,11 @@ from multiprocessing.connection import Connection
 
 from battkg.errors import BattkgError, QueryError, QueryTimeout, StoreError
 from battkg.kg import KnowledgeGraph
+from battkg.limits import DEFAULT_QUERY_MEMORY
 from battkg.logs import event, logger
 from battkg.remote import is_remote, reader_for
 from battkg.sparql.negotiation import NotAcceptableError
-from battkg.sparql.worker import Answer, Job, ResultTooLargeError, run_job
+from battkg.sparql.worker import Answer, Job, QueryTooLargeError, ResultTooLargeError, run_job
 
 __all__ = [
     "IN_PROCESS",
@@ -57,11 +59,11 @@ _CHILD = "from battkg.sparql.worker import main; main()"
 class _Worker:
     """One child process and its two pipes (jobs in, answers out)."""
 
-    def __init__(self) -> None:
+    def __init__(self, memory: int) -> None:
         job_r, job_w = os.pipe()
         ans_r, ans_w = os.pipe()
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, str(job_r), str(ans_w)],
+            [sys.executable, "-c", _CHILD, str(job_r), str(ans_w), str(memory)],
             pass_fds=(job_r, ans_w),
             stdin=subprocess.DEVNULL,
         )
@@ -85,11 +87,20 @@ class _Worker:
                 conn.close()
 
 
+def _aborted(worker: _Worker) -> bool:
+    """Whether the worker ended by SIGABRT: the store's allocations abort the process when
+    they pass the memory cap (Python's own raise MemoryError, answered as a reply)."""
+    with contextlib.suppress(Exception):
+        return worker.process.wait(2) == -signal.SIGABRT
+    return False
+
+
 class QueryExecutor:
     """A fixed-size pool of query worker processes; `run(job, timeout)` answers or raises."""
 
-    def __init__(self, workers: int = 2) -> None:
+    def __init__(self, workers: int = 2, memory: int = DEFAULT_QUERY_MEMORY) -> None:
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        self.memory = memory
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -100,7 +111,7 @@ class QueryExecutor:
             self._ready(worker)
 
     def _start(self) -> _Worker:
-        worker = _Worker()
+        worker = _Worker(self.memory)
         with self._lock:
             self._workers.add(worker)
         return worker
@@ -157,7 +168,12 @@ class QueryExecutor:
                 )
             reply = worker.answers.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:
-            self._replace(worker, f"died: {exc or 'no reply'}")
+            aborted = _aborted(worker)
+            self._replace(
+                worker, "over its memory cap" if aborted else f"died: {exc or 'no reply'}"
+            )
+            if aborted:
+                raise self._too_large() from None
             raise StoreError(
                 f"the query worker died while answering ({exc or 'no reply'})"
             ) from None
@@ -166,7 +182,19 @@ class QueryExecutor:
             answer: Answer = reply[1]
             return answer
         _, name, message, fix, details = reply
+        if name == QueryTooLargeError.__name__:
+            raise self._too_large()
         raise _ERRORS.get(name, BattkgError)(message, fix, details or {})
+
+    def _too_large(self) -> QueryTooLargeError:
+        mib = self.memory // (1024 * 1024)
+        return QueryTooLargeError(
+            f"the query needed more than {mib:,} MiB of memory, the most one query may use, "
+            "and was stopped",
+            fix="narrow the query: join on shared variables instead of unconnected patterns, "
+            "selective patterns first, LIMIT; or ask the operator to raise BATTKG_QUERY_MEMORY",
+            details={"memory_mib": mib},
+        )
 
     def close(self) -> None:
         self._closed = True
@@ -193,7 +221,8 @@ def executor_for(kg: KnowledgeGraph, pool: str = SPARQL_POOL) -> QueryExecutor:
 
     def start() -> QueryExecutor:
         workers = kg.settings.query_workers
-        executor = QueryExecutor(max(1, workers // 2) if pool == NAMED_POOL else workers)
+        size = max(1, workers // 2) if pool == NAMED_POOL else workers
+        executor = QueryExecutor(size, kg.settings.query_memory)
         atexit.register(executor.close)
         return executor
 

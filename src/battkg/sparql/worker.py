@@ -8,6 +8,7 @@ the negotiated format, so the service only copies bytes.
 
 from __future__ import annotations
 
+import resource
 import sys
 from dataclasses import dataclass, field
 from itertools import islice
@@ -24,6 +25,12 @@ from battkg.sparql.negotiation import NotAcceptableError
 
 class ResultTooLargeError(QueryError):
     code = "result_too_large"
+
+
+class QueryTooLargeError(QueryError):
+    """A query needed more memory than one query worker may use (BATTKG_QUERY_MEMORY)."""
+
+    code = "query_too_large"
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,8 @@ def serve(inbox: Connection, outbox: Connection) -> None:  # pragma: no cover - 
             return
         try:
             outbox.send(("ok", run_job(job, stores)))
+        except MemoryError:  # Python's own allocations hit the cap; the store's abort the process
+            outbox.send(("error", "QueryTooLargeError", "", None, {}))
         except BattkgError as exc:
             outbox.send(("error", type(exc).__name__, exc.message, exc.fix, exc.details))
         except Exception as exc:
@@ -140,5 +149,8 @@ def serve(inbox: Connection, outbox: Connection) -> None:  # pragma: no cover - 
 
 
 def main() -> None:  # pragma: no cover - the child process's entry point
-    inbox, outbox = int(sys.argv[1]), int(sys.argv[2])
+    inbox, outbox, memory = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    # the cap on the data segment (heap and private mappings): a query whose joins need more
+    # fails here, in a process that is replaced, instead of taking the machine's memory
+    resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     serve(Connection(inbox, writable=False), Connection(outbox, readable=False))
