@@ -90,8 +90,20 @@ def test_the_next_start_removes_the_debris(kg: KnowledgeGraph) -> None:
     assert gens(kg) <= set(kg.store.published())
 
 
-def _kill_when_writing(kg: KnowledgeGraph, args: list[str]) -> None:
-    """Start `battkg ARGS`, kill -9 it as soon as its new generation appears."""
+def _kill_when_writing(kg: KnowledgeGraph, args: list[str], tries: int = 5) -> None:
+    """Start `battkg ARGS`, kill -9 it as soon as its new generation appears.
+
+    A write that publishes before the 5 ms poll sees its folder (a busy machine can stall
+    the poll that long) is a finished write, not a failure: it is started again, at most
+    `tries` times.
+    """
+    for _ in range(tries):
+        if _try_kill_when_writing(kg, args):
+            return
+    raise AssertionError(f"the write finished before it could be killed, {tries} times")
+
+
+def _try_kill_when_writing(kg: KnowledgeGraph, args: list[str]) -> bool:
 
     def folders() -> set[tuple[str, int]]:  # by inode: a writer may reuse an orphan's name
         found = set()
@@ -105,22 +117,26 @@ def _kill_when_writing(kg: KnowledgeGraph, args: list[str]) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "battkg.cli", *args], env=env)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and proc.poll() is None and folders() <= before:
-        time.sleep(0.02)
-    assert proc.poll() is None, "the write finished before it could be killed"
+        time.sleep(0.005)
+    if proc.poll() is not None:
+        assert proc.returncode == 0, f"battkg {' '.join(args)} failed: exit {proc.returncode}"
+        return False
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    return True
 
 
 @pytest.mark.slow
 def test_killed_builds_and_loads_leave_no_orphan_generation(
     kg: KnowledgeGraph, tmp_path: Path
 ) -> None:
-    published = kg.store.current_generation()
     _kill_when_writing(kg, ["build", "--force"])
     rows = "".join(f"k{i},Provider {i},komvux,SE331\n" for i in range(60_000))
     big = tmp_path / "providers.csv"
     big.write_text("id,name_en,type,region\n" + rows)
-    _kill_when_writing(kg, ["load", str(big), "--dataset", "big"])
+    published = KnowledgeGraph(kg.settings).store.current_generation()
+    # once only: a finished load would publish "big", which the checks below rule out
+    _kill_when_writing(kg, ["load", str(big), "--dataset", "big"], tries=1)
     orphans = gens(kg) - set(kg.store.published())
     assert orphans, "the kills left no unpublished generation to clean"
     assert KnowledgeGraph(kg.settings).store.current_generation() == published
