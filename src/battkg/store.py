@@ -153,8 +153,10 @@ class GenerationalStore:
         self._ensure_root()
         with self._exclusive():
             previous = self.current_generation()
-            self._prune(keep=previous)  # what a killed writer left behind
+            # named before the prune, so never after an orphan it removes: a folder's name
+            # (and, with a reused inode, its identity) stays one generation's only
             name = self._next_name(previous)
+            self._prune(keep=previous)  # what a killed writer left behind
             target = self._gens / name
             try:
                 store = self._start(previous, target, set(replace))
