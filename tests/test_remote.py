@@ -18,7 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from battkg.errors import QueryError, UsageError
+from battkg.errors import QueryError, StoreError, UsageError
 from battkg.export import export, export_format
 from battkg.kg import KnowledgeGraph
 from battkg.pathways.engine import model_of, pathway_matrix
@@ -203,15 +203,25 @@ def sample_params(kg: KnowledgeGraph, name: str) -> dict[str, str]:
     return params
 
 
-def different_answers(embedded: KnowledgeGraph, remote: KnowledgeGraph) -> list[str]:
-    """The named queries whose answers differ between the two stores."""
+def different_answers(
+    embedded: KnowledgeGraph, remote: KnowledgeGraph, *, refusals: bool = False
+) -> list[str]:
+    """The named queries whose answers differ between the two stores; with `refusals`, a
+    query the remote server refuses (an SQL error of its dialect) counts as one that differs,
+    else it fails the test."""
     assert remote.version() == embedded.version()
     assert remote.graph_sizes() == embedded.graph_sizes()
     differ = []
     for named in embedded.queries.all():
         params = sample_params(embedded, named.name)
         _, mine = embedded.run_named(named.name, params)
-        _, theirs = remote.run_named(named.name, params)
+        try:
+            _, theirs = remote.run_named(named.name, params)
+        except (QueryError, StoreError):
+            if not refusals:
+                raise
+            differ.append(named.name)
+            continue
         concat = concatenated(named.text)
         if _rows(theirs, concat) != _rows(mine, concat):
             differ.append(named.name)
@@ -328,17 +338,39 @@ VIRTUOSO_JOIN = (
     "Virtuoso 7 does not join a sub-SELECT's unbound variable with the bound outer value "
     "(SPARQL says they are compatible), so rows are lost"
 )
-#: named queries whose answers on Virtuoso 7.2.5 differ from SPARQL 1.1 (and Oxigraph), and why
+VIRTUOSO_EMPTY_CONCAT = 'Virtuoso 7\'s GROUP_CONCAT over no values gives "", not unbound'
+#: named queries whose answers on Virtuoso 7.2.5 differ from SPARQL 1.1 (and Oxigraph), and
+#: why: the cause where one was isolated, else what the rows show (measured 2026-12-01)
 VIRTUOSO_DIFFERENCES = {
     "course-details": VIRTUOSO_BOOLEANS,
     "role-entry-requirements": VIRTUOSO_BOOLEANS,
-    "role-essential-skills": VIRTUOSO_BOOLEANS,
+    "role-essential-skills": VIRTUOSO_BOOLEANS + "; some runs it refuses the query instead "
+    "(error 42000: its estimate of the execution time exceeds its 400 s limit)",
     "demand-estimates": VIRTUOSO_JOIN,
     "providers-by-region": VIRTUOSO_JOIN,
-    "graphs-and-provenance": 'Virtuoso 7\'s GROUP_CONCAT over no values gives "", not unbound',
+    "graphs-and-provenance": VIRTUOSO_EMPTY_CONCAT,
+    "gap-capacity": VIRTUOSO_EMPTY_CONCAT + " (a course that leads to no role)",
+    "gap-demand": VIRTUOSO_EMPTY_CONCAT + " (an estimate for stages only has no roles)",
     "roles-by-stage": "Virtuoso 7 evaluates the zero-or-one path `bkg:stage?` with an extra row",
     "roles-without-course-in-region": (
         "Virtuoso 7 evaluates FILTER NOT EXISTS over the region's sub-places differently"
+    ),
+    "gap-missing-skills": (
+        "Virtuoso 7 keeps rows that OPTIONAL { ... } FILTER(!BOUND(?taught)) drops: the optional "
+        "part does not see the outer region and skill (112 rows against 77)"
+    ),
+    "gap-roles-without-course": "Virtuoso 7 refuses it: SQ156, an internal compiler error",
+    "course-offer-coverage": (
+        "the fact counts come out about four times larger: Virtuoso 7 repeats solutions of the "
+        "zero-or-more path bkg:withinRegion* (the likely cause; not isolated)"
+    ),
+    "cross-border-offers": (
+        "Virtuoso 7 joins the three sub-SELECTs to other destination countries (1,255 rows "
+        "against 1,437; cause not isolated)"
+    ),
+    "demand-vs-places": (
+        "the known places per estimate differ (a SUM over an OPTIONAL inside a sub-SELECT; "
+        "cause not isolated)"
     ),
 }
 
@@ -378,17 +410,10 @@ def test_virtuoso_serves_the_same_graph(
     assert_same_exports(curated_kg, on_virtuoso, as_virtuoso_keeps)
 
 
-@pytest.mark.xfail(
-    reason="since VIRTUOSO_DIFFERENCES was measured, named queries were added and changed: "
-    "gap-demand is refused by Virtuoso 7 (SQ186: over 20 keys in GROUP BY), and "
-    "course-offer-coverage, cross-border-offers and gap-capacity answer differently, causes "
-    "not yet analysed (listed in the hostile-ingest report, 2026-12-01)",
-    strict=True,
-)
 def test_virtuoso_dialect_differences_are_the_listed_ones(
     curated_kg: KnowledgeGraph, on_virtuoso: KnowledgeGraph
 ) -> None:
-    differ = different_answers(curated_kg, on_virtuoso)
+    differ = different_answers(curated_kg, on_virtuoso, refusals=True)
     assert sorted(differ) == sorted(VIRTUOSO_DIFFERENCES), differ
     # The pathway model holds the same things, but routes and labels differ: its queries bind
     # and read xsd:boolean values (`BIND(true AS ?preferred)`), which Virtuoso turns into 1/0.
@@ -451,16 +476,119 @@ def test_w3c_through_battkg_in_front_of_oxigraph_server(
     assert not expected - set(failed), sorted(expected - set(failed))
 
 
-#: how many of the 195 W3C tests pass through battkg in front of Virtuoso 7.2.5 (measured)
-VIRTUOSO_W3C_PASSING = 124
+V_ANSWER = "Virtuoso 7 answers differently: numeric and string datatypes, language tags, or rows"
+V_RUNTIME = (
+    "Virtuoso 7 stops with an SQL error (HTTP 500: 22003, 22012, 22023, 07S01 and others) where "
+    "SPARQL 1.1 gives an answer or leaves a value unbound"
+)
+V_PARSER = "Virtuoso 7's parser refuses valid SPARQL 1.1 (SP030, SP031)"
+V_LENIENT = "Virtuoso 7 runs a query SPARQL 1.1 forbids (a negative syntax test)"
+V_RESULT = "Virtuoso 7's answer is not what was asked for, or holds a term RDF does not allow"
+V_CONSTRUCT_WHERE = "Virtuoso 7 fails the short form CONSTRUCT WHERE { ... } (HTTP 500)"
+#: the W3C tests that fail through battkg in front of Virtuoso 7.2.5, and why (measured
+#: 2026-12-01: 124 of 195 pass, the same set in repeated runs); the embedded store's own
+#: failures are among them
+VIRTUOSO_W3C_FAILURES: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "aggregates/agg-avg-02",
+            "aggregates/agg-avg-03",
+            "aggregates/agg-avg-distinct",
+            "aggregates/agg-err-02",
+            "aggregates/agg-group-builtin",
+            "aggregates/agg-min-01",
+            "aggregates/agg-min-02",
+            "aggregates/agg-min-distinct",
+            "aggregates/agg-sum-02",
+            "bind/bind10",
+            "exists/exists-graph-variable",
+            "functions/concat02",
+            "functions/md5-02",
+            "functions/plus-1-corrected",
+            "functions/replace01",
+            "functions/seconds",
+            "functions/sha1-02",
+            "functions/sha256-02",
+            "functions/sha384-02",
+            "functions/sha512-02",
+            "functions/strafter02",
+            "functions/strbefore02",
+            "functions/strdt01",
+            "functions/strdt03-rdf11",
+            "functions/strlang01",
+            "functions/strlang03-rdf11",
+            "functions/uuid02",
+        ),
+        V_ANSWER,
+    ),
+    **dict.fromkeys(
+        (
+            "aggregates/agg-err-01",
+            "aggregates/agg-groupconcat-01",
+            "aggregates/agg-groupconcat-02",
+            "aggregates/agg-groupconcat-05",
+            "aggregates/agg-groupconcat-distinct",
+            "functions/coalesce01",
+            "functions/ends01",
+            "functions/if02",
+            "functions/notin02",
+            "functions/strafter01a",
+            "functions/strbefore01a",
+            "functions/timezone",
+        ),
+        V_RUNTIME,
+    ),
+    **dict.fromkeys(
+        (
+            "aggregates/agg06",
+            "construct/constructwhere04",
+            "exists/exists03",
+            "functions/bnode02",
+            "functions/if01",
+            "functions/iri01",
+            "functions/iri02",
+        ),
+        V_PARSER,
+    ),
+    **dict.fromkeys(
+        (
+            "aggregates/agg08",
+            "aggregates/agg10",
+            "aggregates/agg12",
+            "construct/constructwhere05",
+            "grouping/group06",
+            "grouping/group07",
+        ),
+        V_LENIENT,
+    ),
+    **dict.fromkeys(
+        (
+            "construct/constructlist",
+            "protocol/query_content_type_construct",
+            "protocol/query_content_type_describe",
+        ),
+        V_RESULT,
+    ),
+    **dict.fromkeys(
+        ("construct/constructwhere01", "construct/constructwhere02", "construct/constructwhere03"),
+        V_CONSTRUCT_WHERE,
+    ),
+}
 
 
 @pytest.mark.slow
 @pytest.mark.w3c
 @pytest.mark.skipif(not W3C_DIR.is_dir(), reason="no W3C tests in ../shared/w3c")
 def test_w3c_through_battkg_in_front_of_virtuoso(virtuoso_server: Server, tmp_path: Path) -> None:
-    """Virtuoso's dialect fails many W3C tests; the count must not fall (docs/remote.md)."""
+    """Virtuoso's dialect fails many W3C tests: exactly the listed ones (docs/remote.md)."""
+    from .test_w3c import KNOWN_FAILURES
+
     outcomes = _w3c_outcomes(virtuoso_server, tmp_path)
-    passed = sum(ok for ok, _ in outcomes.values())
-    print(f"\nW3C SPARQL 1.1 through battkg + Virtuoso: {passed} of {len(outcomes)} passed")
-    assert len(outcomes) == 195 and passed >= VIRTUOSO_W3C_PASSING
+    failed = {k: why for k, (ok, why) in outcomes.items() if not ok}
+    print(
+        f"\nW3C SPARQL 1.1 through battkg + Virtuoso: {len(outcomes) - len(failed)} of {len(outcomes)} passed"
+    )
+    expected = set(VIRTUOSO_W3C_FAILURES) | set(KNOWN_FAILURES)
+    assert len(outcomes) == 195
+    assert not set(failed) - expected, {k: failed[k] for k in set(failed) - expected}
+    assert not expected - set(failed), f"now passing, remove: {sorted(expected - set(failed))}"
