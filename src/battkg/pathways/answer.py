@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from .explain import explain
 from .filters import Filters
@@ -101,6 +102,14 @@ class Describer:
     def next_start(self, course: CourseNode) -> str | None:
         return next((d for d in course.start_dates if d >= self.today), None)
 
+    def from_home(self, course: CourseNode) -> bool:
+        """The person can take it without moving abroad (always so without a home)."""
+        return (
+            not self.home_country
+            or course.country in (None, self.home_country)
+            or course.studied_from_home
+        )
+
     def cross_border(self, course: CourseNode) -> CrossBorder | None:
         if not self.home_country or course.country in (None, self.home_country):
             return None
@@ -177,12 +186,17 @@ class Describer:
         gained_quals = {q for c in courses for q in c.qualifications} - start.held
         gained_skills = {s for c in courses for s in c.awards} - start.held - gained_quals
         missing = [s for s in role.essential if s not in held]
-        gap = [
-            MissingSkill(
-                self.item(s), self.short_courses(s, held, level, start.experience, filters)
+        gap = []
+        for s in missing:
+            fills = self.short_courses(s, held, level, start.experience, filters)
+            leads = (
+                []
+                if fills
+                else self.short_courses(
+                    s, held, level, start.experience, filters, statuses_left_out=True
+                )
             )
-            for s in missing
-        ]
+            gap.append(MissingSkill(self.item(s), fills, leads))
         steps = [self.step(c, n) for n, c in enumerate(courses, 1)]
         facts = [f for s in steps for f in s.facts]
         weakest = max((_WEAKEST[f.confidence] for f in facts), default=0)
@@ -190,7 +204,9 @@ class Describer:
         view = RouteView(
             rank=number,
             steps=steps,
-            total_weeks=round(sum(c.weeks for c in courses), 2),
+            # with a step of unknown length, the known steps' sum: a lower bound that is true,
+            # never the search's stand-in length for the unknown one
+            total_weeks=round(sum(c.weeks for c in courses if c.weeks_known), 2),
             total_weeks_is_lower_bound=not all(c.weeks_known for c in courses),
             total_fee_eur=round(sum(c.fee_eur() for c in courses), 2) if known_fee else None,
             confidence=next(k for k, v in _WEAKEST.items() if v == weakest),
@@ -213,13 +229,33 @@ class Describer:
         return view
 
     def short_courses(
-        self, skill: int, held: set[int], level: float, experience: float, filters: Filters
+        self,
+        skill: int,
+        held: set[int],
+        level: float,
+        experience: float,
+        filters: Filters,
+        *,
+        statuses_left_out: bool = False,
     ) -> list[ShortCourse]:
-        """The shortest allowed courses that teach `skill`, and whether the person may enter them."""
+        """The shortest allowed courses that teach `skill`, and whether the person may enter
+        them: those the person can take from home first (a short course abroad is a move).
+
+        With `statuses_left_out`, the courses the filters allow in all but their offer status
+        (unknown or ended where only running and planned ones are asked for): not steps of a
+        route, but a lead a counsellor can check with the provider. None when every status
+        is allowed."""
         options = [self.model.courses[i] for i in self.model.awarders.get(skill, ())]
+        if statuses_left_out:
+            if not filters.statuses:
+                return []
+            relaxed = replace(filters, statuses=frozenset())
+            allowed = [c for c in options if relaxed.allows(c) and not filters.allows(c)]
+        else:
+            allowed = [c for c in options if filters.allows(c)]
         options = sorted(
-            (c for c in options if filters.allows(c)),
-            key=lambda c: (not c.weeks_known, c.weeks, c.iri),
+            allowed,
+            key=lambda c: (not self.from_home(c), not c.weeks_known, c.weeks, c.iri),
         )
         return [
             ShortCourse(

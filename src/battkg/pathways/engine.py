@@ -274,11 +274,13 @@ def find_pathways(
         if nearest is not None:
             answer.nearest = NearestRoute(*nearest)
     elif answer.routes[0].steps == []:
-        held = [
-            c.holding.label
-            for c in answer.routes[0].explanation.requirement
-            if c.holding is not None
-        ]
+        held = list(  # one holding may meet several clauses: named once
+            dict.fromkeys(
+                c.holding.label
+                for c in answer.routes[0].explanation.requirement
+                if c.holding is not None
+            )
+        )
         answer.reasons = [
             Reason(
                 "already-qualified",
@@ -289,9 +291,13 @@ def find_pathways(
                 if held
                 else d.words.text("The person already meets the role's requirement."),
                 {
-                    "holdings": [
-                        c.holding.id for c in answer.routes[0].explanation.requirement if c.holding
-                    ]
+                    "holdings": list(
+                        dict.fromkeys(
+                            c.holding.id
+                            for c in answer.routes[0].explanation.requirement
+                            if c.holding
+                        )
+                    )
                 },
             )
         ]

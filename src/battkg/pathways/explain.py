@@ -94,7 +94,11 @@ def explain(
             lines.append(w.text("{clause}: not met.", clause=clause.text))
     weeks = w.weeks(view.total_weeks)
     if view.total_weeks_is_lower_bound:
-        weeks = w.text("at least {weeks}", weeks=weeks)
+        weeks = (
+            w.text("at least {weeks}", weeks=weeks)
+            if view.total_weeks
+            else w.text("duration unknown")
+        )
     if view.total_fee_eur is None:
         fee = w.text("fee unknown")
     elif view.total_fee_eur == 0:
@@ -124,8 +128,14 @@ def explain(
         for gap in view.missing_essential_skills:
             fills = ", ".join(
                 f"{c.course.label} ({_length(d, c.weeks)})" for c in gap.short_courses
-            ) or w.text("no course teaches it")
-            lines.append(f"{label} {gap.skill.label}: {fills}.")
+            )
+            if not fills and gap.other_status_courses:
+                fills = w.text(
+                    "no running or planned course teaches it; of unknown or ended status "
+                    "(ask the provider): {courses}",
+                    courses=", ".join(c.course.label for c in gap.other_status_courses),
+                )
+            lines.append(f"{label} {gap.skill.label}: {fills or w.text('no course teaches it')}.")
     if view.steps and rests_on:
         lines.append(
             w.text(

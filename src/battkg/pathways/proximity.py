@@ -31,27 +31,46 @@ def ranked_routes(
     d: Describer,
 ) -> tuple[list[Route], bool]:
     """The k best routes in the order above, and whether the search was exact."""
+
+    def best(within: Filters) -> tuple[list[Route], bool]:
+        # The search ranks by cost, and a step of unknown length costs its stand-in: when all
+        # k routes found rest on one far away, a few more are searched, so that a route of
+        # known length (or a local one) that costs a little more can come first, as the
+        # order says. Without this, k=1 (the matrix) gave the stand-in route.
+        found = find_routes(model, start, goal, within, k=k, rank=rank)
+        ordered = _order(model, found.routes, d)
+        if len(ordered) == k and _far_and_unknown(model, ordered[0], d):
+            found = find_routes(model, start, goal, within, k=k + EXTRA, rank=rank)
+            ordered = _order(model, found.routes, d)[:k]
+        return ordered, not found.truncated
+
     if not d.home_country:
-        found = find_routes(model, start, goal, filters, k=k, rank=rank)
-        return _order(model, found.routes, d), not found.truncated
-    home = find_routes(model, start, goal, replace(filters, within=d.home_country), k=k, rank=rank)
-    routes = _order(model, home.routes, d)
-    complete = not home.truncated
+        return best(filters)
+    routes, complete = best(replace(filters, within=d.home_country))
     if len(routes) < k:
-        rest = find_routes(model, start, goal, filters, k=k, rank=rank)
+        rest, rest_complete = best(filters)
         seen = {frozenset(r.courses) for r in routes}
-        more = [r for r in rest.routes if frozenset(r.courses) not in seen]
-        routes += _order(model, more, d)[: k - len(routes)]
-        complete = complete and not rest.truncated
+        more = [r for r in rest if frozenset(r.courses) not in seen]
+        routes += more[: k - len(routes)]
+        complete = complete and rest_complete
     return routes, complete
 
 
-def _order(model: PathwayModel, routes: list[Route], d: Describer) -> list[Route]:
-    def key(route: Route) -> tuple[bool, int, bool, bool, int]:
-        courses = [model.courses[i] for i in route.courses]
-        local = all(d.in_home_region(c) or c.online for c in courses) if d.home else True
-        lower_bound = not all(c.weeks_known for c in courses)
-        far_and_unknown = lower_bound and not (local and d.home)  # without a home, all are far
-        return far_and_unknown, route.cost // TIE, not local, lower_bound, route.cost % TIE
+#: how many more routes are searched when the k found all rest on a far step of unknown length
+EXTRA = 2
 
-    return sorted(routes, key=key)
+
+def _far_and_unknown(model: PathwayModel, route: Route, d: Describer) -> bool:
+    return _key(model, route, d)[0]
+
+
+def _key(model: PathwayModel, route: Route, d: Describer) -> tuple[bool, int, bool, bool, int]:
+    courses = [model.courses[i] for i in route.courses]
+    local = all(d.in_home_region(c) or c.online for c in courses) if d.home else True
+    lower_bound = not all(c.weeks_known for c in courses)
+    far_and_unknown = lower_bound and not (local and d.home)  # without a home, all are far
+    return far_and_unknown, route.cost // TIE, not local, lower_bound, route.cost % TIE
+
+
+def _order(model: PathwayModel, routes: list[Route], d: Describer) -> list[Route]:
+    return sorted(routes, key=lambda route: _key(model, route, d))

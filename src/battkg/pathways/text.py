@@ -32,6 +32,8 @@ def render_answer(answer: PathwayAnswer) -> str:
 
 def _route(route: RouteView) -> list[str]:
     weeks = f"{'at least ' if route.total_weeks_is_lower_bound else ''}{route.total_weeks:g} weeks"
+    if route.total_weeks_is_lower_bound and not route.total_weeks:
+        weeks = "duration unknown"
     head = f"route {route.rank}: {weeks}, {len(route.steps)} step(s), facts {route.confidence}"
     if route.total_fee_eur is None:
         head += ", fee unknown"

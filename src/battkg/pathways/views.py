@@ -84,6 +84,10 @@ class ShortCourse:
 class MissingSkill:
     skill: Ref
     short_courses: list[ShortCourse]
+    #: when no allowed course teaches it: the courses that do but whose offer status the
+    #: search left out (unknown or ended, where only running and planned offers were asked
+    #: for), leads to check with the provider, not steps
+    other_status_courses: list[ShortCourse] = field(default_factory=list)
 
 
 @dataclass
@@ -110,7 +114,8 @@ class RouteView:
     rank: int
     steps: list[Step]
     total_weeks: float
-    #: True: some step's duration is unknown, so total_weeks is a lower bound
+    #: True: some step's duration is unknown, so total_weeks (the known steps' sum) is a
+    #: lower bound
     total_weeks_is_lower_bound: bool
     #: None when any step's fee is unknown
     total_fee_eur: float | None

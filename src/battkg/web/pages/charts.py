@@ -17,10 +17,15 @@ from markupsafe import Markup, escape
 PALETTE = 6  # step colours, .s0 ... .s5 in battkg.css
 
 
+#: the width of a step of unknown length: drawn dashed and marked "?", never to scale
+UNKNOWN_PX = 56
+
+
 @dataclass
 class Segment:
     label: str
     weeks: float
+    known: bool = True  # False: the length is unknown (`weeks` is the search's stand-in)
 
 
 @dataclass
@@ -47,16 +52,17 @@ def timeline(
     description: str,
     weeks_label: Callable[[float], str],
     chart_id: str,
+    unknown_label: str = "length unknown",
 ) -> Markup:
-    """One route drawn to scale: a bar per step along an axis of weeks."""
-    total = sum(s.weeks for s in segments)
-    axis = ticks(total)
-    scale_end = axis[-1] or 1.0
+    """One route drawn to scale: a bar per step along an axis of weeks. A step of unknown
+    length is a dashed box marked "?" of a fixed width; with one, the axis has no ticks past 0
+    (a tick after it would be a guess) and the known steps share the rest of the width."""
+    unknown = sum(not s.known for s in segments)
+    total = sum(s.weeks for s in segments if s.known)
+    axis = ticks(total) if not unknown else [0.0]
     width, left, right, height = 800, 10, 10, 64
-    usable = width - left - right
-
-    def x(week: float) -> float:
-        return left + usable * week / scale_end
+    usable = width - left - right - UNKNOWN_PX * unknown
+    scale_end = (axis[-1] if not unknown else total) or 1.0
 
     parts = [
         f'<svg class="chart timeline" viewBox="0 0 {width} {height}" role="img" '
@@ -64,20 +70,23 @@ def timeline(
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(description)}</desc>',
     ]
-    at = 0.0
+    x0 = float(left)
     for n, seg in enumerate(segments):
-        x0, x1 = x(at), x(at + seg.weeks)
+        span = usable * seg.weeks / scale_end if seg.known else UNKNOWN_PX
+        length = weeks_label(seg.weeks) if seg.known else unknown_label
         parts.append(
-            f'<rect class="s{n % PALETTE}" x="{x0:.1f}" y="6" width="{max(x1 - x0, 2):.1f}" height="26">'
-            f"<title>{escape(seg.label)}: {escape(weeks_label(seg.weeks))}</title></rect>"
+            f'<rect class="s{n % PALETTE}{"" if seg.known else " unknown"}" x="{x0:.1f}" y="6" '
+            f'width="{max(span, 2):.1f}" height="26">'
+            f"<title>{escape(seg.label)}: {escape(length)}</title></rect>"
         )
-        if x1 - x0 > 24:
-            parts.append(f'<text class="on-bar" x="{x0 + 4:.1f}" y="24">{n + 1}</text>')
-        at += seg.weeks
+        if span > 24:
+            mark, cls = (n + 1, "on-bar") if seg.known else (f"{n + 1} ?", "on-unknown")
+            parts.append(f'<text class="{cls}" x="{x0 + 4:.1f}" y="24">{mark}</text>')
+        x0 += span
     parts.append(f'<line class="axis" x1="{left}" y1="36" x2="{width - right}" y2="36"/>')
     for tick in axis:
-        tx = x(tick)
-        anchor = "end" if tick == axis[-1] else "start" if tick == 0 else "middle"
+        tx = left + usable * tick / scale_end
+        anchor = "start" if tick == 0 else "end" if tick == axis[-1] else "middle"
         parts.append(
             f'<line class="tick" x1="{tx:.1f}" y1="36" x2="{tx:.1f}" y2="41"/>'
             f'<text x="{tx:.1f}" y="56" text-anchor="{anchor}">{escape(weeks_label(tick))}</text>'
@@ -93,9 +102,12 @@ def stacked(
     description: str,
     weeks_label: Callable[[float], str],
     chart_id: str,
+    unknown_label: str = "length unknown",
 ) -> Markup:
-    """Horizontal bars, one per entry level, stacked by step, on one axis of weeks."""
-    longest = max((sum(s.weeks for s in b.segments) for b in bars), default=0.0)
+    """Horizontal bars, one per entry level, stacked by step, on one axis of weeks. A step
+    of unknown length is a dashed box marked "?" of a fixed width, never to scale: the bar's
+    end past it is not a length."""
+    longest = max((sum(s.weeks for s in b.segments if s.known) for b in bars), default=0.0)
     axis = ticks(longest)
     scale_end = axis[-1] or 1.0
     label_width, width, row, top = 300, 900, 30, 8
@@ -117,16 +129,19 @@ def stacked(
         parts.append(
             f'<text x="{label_width - 8}" y="{y + 18}" text-anchor="end">{escape(short)}</text>'
         )
-        at = 0.0
+        x0 = x(0.0)
         for n, seg in enumerate(bar.segments):
-            x0, x1 = x(at), x(at + seg.weeks)
+            span = x(seg.weeks) - x(0.0) if seg.known else UNKNOWN_PX
+            length = weeks_label(seg.weeks) if seg.known else unknown_label
             parts.append(
-                f'<rect class="s{n % PALETTE}" x="{x0:.1f}" y="{y + 4}" '
-                f'width="{max(x1 - x0, 1.5):.1f}" height="{row - 10}">'
+                f'<rect class="s{n % PALETTE}{"" if seg.known else " unknown"}" x="{x0:.1f}" '
+                f'y="{y + 4}" width="{max(span, 1.5):.1f}" height="{row - 10}">'
                 f"<title>{escape(bar.label)}: {escape(seg.label)}, "
-                f"{escape(weeks_label(seg.weeks))}</title></rect>"
+                f"{escape(length)}</title></rect>"
             )
-            at += seg.weeks
+            if not seg.known:
+                parts.append(f'<text class="on-unknown" x="{x0 + 4:.1f}" y="{y + 18}">?</text>')
+            x0 += span
         if bar.note:
             parts.append(
                 f'<text class="note" x="{label_width + 4}" y="{y + 18}">{escape(bar.note)}</text>'

@@ -215,12 +215,17 @@ def routes(
     plans = [planner.plan(r, begin, role_node.requirement) for r in answer.routes]
     timelines = [
         charts.timeline(
-            [charts.Segment(names.plain(s.course), s.weeks) for s in p.steps],
+            [charts.Segment(names.plain(s.course), s.weeks, s.weeks_known) for s in p.steps],
             title=_("Route %(n)s drawn to scale") % {"n": p.rank},
-            description=_("%(steps)s steps, %(weeks)s weeks in all")
+            description=(
+                _("%(steps)s steps, at least %(weeks)s weeks in all: a step's length is unknown")
+                if p.total_weeks_is_lower_bound
+                else _("%(steps)s steps, %(weeks)s weeks in all")
+            )
             % {"steps": len(p.steps), "weeks": number(p.total_weeks, names.lang)},
             weeks_label=lambda w: _("%(weeks)s wk") % {"weeks": number(w, names.lang)},
             chart_id=f"route-{p.rank}",
+            unknown_label=_("duration unknown"),
         )
         for p in plans
     ]
@@ -302,10 +307,8 @@ def matrix(
         rows = groups[country]
         bars = []
         for row in rows:
-            segments = [
-                charts.Segment(names.plain(c.id), model.courses[model.course_index[c.id]].weeks)
-                for c in row.courses
-            ]
+            steps = [model.courses[model.course_index[c.id]] for c in row.courses]
+            segments = [charts.Segment(names.plain(c.iri), c.weeks, c.weeks_known) for c in steps]
             note = "" if row.found else _("no route")
             if row.found and not segments:
                 note = _("already qualified")
@@ -319,6 +322,7 @@ def matrix(
             ),
             weeks_label=wl,
             chart_id=f"matrix-{n}",
+            unknown_label=_("duration unknown"),
         )
         tables.append((country, rows, chart))
     return render(

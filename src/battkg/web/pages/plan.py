@@ -10,8 +10,11 @@ from datetime import date
 from markupsafe import Markup
 
 from ...pathways.model import CourseNode, PathwayModel, Requirement, Start
-from ...pathways.views import RouteView
+from ...pathways.views import RouteView, ShortCourse
 from .directory import Directory, Fact, Labeller
+
+#: a course that fills a skill gap: slug, name, weeks (None: unknown), whether it can be entered
+GapCourse = tuple[str, Markup, float | None, bool]
 
 Gettext = Callable[[str], str]
 
@@ -37,6 +40,8 @@ class StepCard:
     why: list[Markup]
     awards: list[Markup]
     sources: Mark | None = None
+    weeks_known: bool = True  # False: `weeks` is the search's stand-in, not a length
+    start_known: bool = True  # False: an earlier step's length is unknown
 
 
 @dataclass
@@ -48,9 +53,9 @@ class Plan:
     role_met: list[Markup]
     covered: int
     total: int
-    missing: list[tuple[Markup, list[tuple[str, Markup, float | None, bool]]]] = field(
-        default_factory=list
-    )
+    #: each missing essential skill: its name, the courses that fill it, and the courses of
+    #: a status the search left out (unknown or ended) that teach it
+    missing: list[tuple[Markup, list[GapCourse], list[GapCourse]]] = field(default_factory=list)
     estimates: int = 0
     total_weeks_is_lower_bound: bool = False  # a step's length is unknown
 
@@ -151,6 +156,8 @@ class Planner:
                     self.why(course.requirement, held, level, years),
                     [self.names(model.items[q]) for q in course.qualifications],
                     self.course_sources(course.iri),
+                    course.weeks_known,
+                    all(c.weeks_known for c in cards),
                 )
             )
             week += course.weeks
@@ -168,20 +175,17 @@ class Planner:
             missing=[
                 (
                     self.names(m.skill.id),
-                    [
-                        (
-                            c.course.id.rsplit("/", 1)[-1],
-                            self.names(c.course.id),
-                            c.weeks,
-                            c.eligible,
-                        )
-                        for c in m.short_courses
-                    ],
+                    [self.short_course(c) for c in m.short_courses],
+                    [self.short_course(c) for c in m.other_status_courses],
                 )
                 for m in route.missing_essential_skills
             ],
             estimates=estimates,
         )
+
+    def short_course(self, c: ShortCourse) -> GapCourse:
+        """A course that fills a skill gap: its slug, name, weeks and whether it can be entered."""
+        return c.course.id.rsplit("/", 1)[-1], self.names(c.course.id), c.weeks, c.eligible
 
     def course_sources(self, iri: str) -> Mark | None:
         summary = self.directory.summary.get(iri)
