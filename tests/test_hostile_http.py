@@ -527,3 +527,16 @@ def test_what_if_answers_within_its_time_limit(http: httpx.Client) -> None:
         assert error["code"] in ("timeout", "busy")
         assert "3 s" in str(error["message"]) or "slots" in str(error["message"])
         assert int(response.headers["retry-after"]) > 0
+
+
+@pytest.mark.parametrize("body", [b"", b" \n\t\n"])
+def test_an_empty_validation_request_is_refused_not_passed(http: httpx.Client, body: bytes) -> None:
+    """An empty body used to 'conform' with 0 faults in 0 things: a partner who sent the
+    wrong file (or none) was told the data can be loaded."""
+    response = http.post("/validate", content=body, headers={"content-type": "text/csv"})
+    assert response.status_code == 400
+    error = _error(response)
+    assert error["code"] == "invalid_input"
+    assert "empty body" in str(error["message"]) and "--data-binary" in str(error["fix"])
+    empty_form = http.post("/validate", files={"file": ("courses.csv", body, "text/csv")})
+    assert empty_form.status_code == 400, empty_form.text

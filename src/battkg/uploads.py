@@ -18,6 +18,11 @@ from .settings import Settings
 from .validation import ValidationReport
 
 
+def is_empty(uploads: list[Upload]) -> bool:
+    """Nothing but white space was sent (no file, or only empty ones)."""
+    return not any(u.data.strip() for u in uploads)
+
+
 def check_upload(uploads: list[Upload], limits: UploadLimits) -> None:
     """Refuse a request with too many files or CSV rows (413), before anything is parsed."""
     if len(uploads) > limits.max_files:

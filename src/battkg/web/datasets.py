@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from .. import datasets
 from ..errors import InputError, NotConformingError
 from ..isolation import run_isolated
-from ..uploads import load_job
+from ..uploads import is_empty, load_job
 from .deps import KGDep, WriteAuth
 from .errors import responses
 from .offload import in_lane
@@ -77,7 +77,7 @@ async def put_dataset(
     datasets.check_name(name)
     limits = limits_for(kg)
     uploads = await read_request(request, limits, filename or name)
-    if not any(u.data.strip() for u in uploads):
+    if is_empty(uploads):
         raise InputError(
             f"the request for dataset {name!r} has an empty body: nothing to load",
             fix=f"send the dataset's file as the body in its media type (e.g. curl -X PUT -H "

@@ -25,7 +25,7 @@ from ..ingest.templates import TEMPLATES
 from ..isolation import Upload, run_isolated
 from ..kg import KnowledgeGraph
 from ..limits import UploadLimits, upload_limits
-from ..uploads import check_upload, validate_job
+from ..uploads import check_upload, is_empty, validate_job
 from ..validation import ValidationReport
 from .accept import wants_html
 from .body import read_body
@@ -143,6 +143,13 @@ async def validate(
 ) -> Any:
     limits = limits_for(kg)
     uploads = await read_request(request, limits, filename)
+    if is_empty(uploads):  # else an empty request "conforms", with 0 faults in 0 things
+        raise InputError(
+            "the request has an empty body: nothing to validate",
+            fix="send the partner file as the body in its media type (e.g. curl -H "
+            "'Content-Type: text/csv' --data-binary @courses.csv .../validate), or its files "
+            "as a multipart form; GET /validate has the form and the templates",
+        )
     report = await in_lane(
         request,
         "ingest",
