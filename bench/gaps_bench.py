@@ -39,7 +39,7 @@ from battkg.gaps.links import links_of, write_links
 from battkg.kg import KnowledgeGraph
 from battkg.pathways.loader import load_model
 from battkg.settings import PROJECT_ROOT, Settings
-from pathways_gen import generate
+from pathways_gen import generate, in_graph
 
 B = "https://w3id.org/battkg/id/"
 ONT = "https://w3id.org/battkg/ontology#"
@@ -172,15 +172,17 @@ def large(courses: int, estimates: int, requests: int) -> None:
             out.writelines(extra_triples(courses, roles, estimates))
         with kg.store.writer() as w:
             for path in sorted((PROJECT_ROOT / "ontology").glob("*.ttl")):
-                w.bulk_load(
-                    path=str(path),
-                    format=ox.RdfFormat.TURTLE,
-                    to_graph=ox.NamedNode(kg.iris.ontology_graph(path.stem)),
+                w.bulk_extend(  # the writer interface has no bulk_load: parse, then bulk insert
+                    in_graph(
+                        ox.parse(path=str(path), format=ox.RdfFormat.TURTLE),
+                        ox.NamedNode(kg.iris.ontology_graph(path.stem)),
+                    )
                 )
-            w.bulk_load(
-                path=str(nt),
-                format=ox.RdfFormat.N_TRIPLES,
-                to_graph=ox.NamedNode(kg.iris.data_graph("generated")),
+            w.bulk_extend(  # the writer interface has no bulk_load: parse, then bulk insert
+                in_graph(
+                    ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES),
+                    ox.NamedNode(kg.iris.data_graph("generated")),
+                )
             )
         print(
             f"generated: {courses:,} courses, {roles:,} roles, {estimates:,} estimates, loaded in {time.perf_counter() - t:.1f} s"

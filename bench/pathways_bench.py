@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from battkg.kg import KnowledgeGraph
 from battkg.pathways.engine import find_pathways, make_filters, model_of, pathway_matrix
 from battkg.settings import Settings
-from pathways_gen import generate
+from pathways_gen import generate, in_graph
 
 SHAPES = {
     1000: (60, 300),
@@ -131,10 +131,11 @@ def make_store(folder: Path, courses: int, roles: int, skills: int) -> Knowledge
         Settings.from_env({"BATTKG_STORE": str(folder / "store"), "BATTKG_ESCO_DIR": ""})
     )
     with kg.store.writer() as w:
-        w.bulk_load(
-            path=str(source),
-            format=ox.RdfFormat.N_TRIPLES,
-            to_graph=ox.NamedNode(kg.iris.graph("bench")),
+        w.bulk_extend(  # the writer interface has no bulk_load: parse, then bulk insert
+            in_graph(
+                ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES),
+                ox.NamedNode(kg.iris.graph("bench")),
+            )
         )
     return kg
 

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import argparse
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+import pyoxigraph as ox
 
 B = "https://w3id.org/battkg/id/"
 ONT = "https://w3id.org/battkg/ontology#"
@@ -258,3 +260,9 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def in_graph(quads: Iterable[ox.Quad], graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    """Parsed quads moved into `graph` (for a writer's bulk_extend)."""
+    for q in quads:
+        yield ox.Quad(q.subject, q.predicate, q.object, graph)
