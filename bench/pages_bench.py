@@ -4,7 +4,7 @@
     .venv/bin/python bench/pages_bench.py                     # builds the curated graph in a temp dir
     .venv/bin/python bench/pages_bench.py --store var/store --requests 50
 
-Target (issue 12): p95 <= 100 ms for every page.
+Target (issue 12): p95 <= 100 ms for every page; the gap page with its charts <= 300 ms.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from battkg.settings import Settings
 from battkg.web.app import create_app
 
 TARGET_MS = 100.0
+GAP_PAGE_TARGET_MS = 300.0  # the gap page draws its charts
 ROLE = "cell-assembly-operator"
 PERSON = f"role={ROLE}&entry=compulsory-school-only&home=SE331&experience=1"
 PAGES = [
@@ -44,6 +45,11 @@ PAGES = [
     ("unknown role page", "/guide/routes?role=cell-asembly&lang=sv"),
     ("error page", "/no/such/page?lang=fi"),
 ]
+#: pages with their own target
+SLOWER_PAGES = [
+    ("gap page, charts", "/guide/gaps?lang=sv", GAP_PAGE_TARGET_MS),
+    ("gap page, one country", "/guide/gaps?country=FI&lang=fi", GAP_PAGE_TARGET_MS),
+]
 
 
 def main() -> int:
@@ -64,8 +70,9 @@ def main() -> int:
         print(
             f"{'page':<26} {'status':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target p95 <= {TARGET_MS:g} ms"
         )
-        worst = 0.0
-        for name, url in PAGES:
+        worst = 0.0  # as a share of each page's target
+        missed = []
+        for name, url, target in [(n, u, TARGET_MS) for n, u in PAGES] + SLOWER_PAGES:
             url = url.format(course=course)
             first = client.get(url, headers=headers)  # warm: templates, caches of this filter set
             times = []
@@ -75,13 +82,16 @@ def main() -> int:
                 times.append((time.perf_counter() - started) * 1000)
             times.sort()
             p95 = times[max(0, round(0.95 * len(times)) - 1)]
-            worst = max(worst, p95)
+            worst = max(worst, p95 / target)
+            if p95 > target:
+                missed.append(name)
+            own = "" if target == TARGET_MS else f"  (target p95 <= {target:g} ms)"
             print(
-                f"{name:<26} {first.status_code:>6} {statistics.median(times):>8.1f} {p95:>8.1f} {times[-1]:>8.1f}"
+                f"{name:<26} {first.status_code:>6} {statistics.median(times):>8.1f} {p95:>8.1f} {times[-1]:>8.1f}{own}"
             )
-        verdict = "meets" if worst <= TARGET_MS else "misses"
-        print(f"worst p95 {worst:.1f} ms: {verdict} the target of {TARGET_MS:g} ms")
-        return 0 if worst <= TARGET_MS else 1
+        verdict = "meets every target" if not missed else f"misses on {', '.join(missed)}"
+        print(f"worst p95 {worst:.0%} of its page's target: {verdict}")
+        return 0 if not missed else 1
 
 
 if __name__ == "__main__":
