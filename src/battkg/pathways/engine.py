@@ -274,31 +274,21 @@ def find_pathways(
         if nearest is not None:
             answer.nearest = NearestRoute(*nearest)
     elif answer.routes[0].steps == []:
-        held = list(  # one holding may meet several clauses: named once
-            dict.fromkeys(
-                c.holding.label
-                for c in answer.routes[0].explanation.requirement
-                if c.holding is not None
-            )
-        )
+        held = {  # by id: one holding may meet several clauses, and is named once
+            c.holding.id: c.holding.label
+            for c in answer.routes[0].explanation.requirement
+            if c.holding is not None
+        }
         answer.reasons = [
             Reason(
                 "already-qualified",
                 d.words.text(
                     "The person already meets the role's requirement through {holdings}.",
-                    holdings=", ".join(held) or d.words.text("open entry"),
+                    holdings=", ".join(held.values()) or d.words.text("open entry"),
                 )
                 if held
                 else d.words.text("The person already meets the role's requirement."),
-                {
-                    "holdings": list(
-                        dict.fromkeys(
-                            c.holding.id
-                            for c in answer.routes[0].explanation.requirement
-                            if c.holding
-                        )
-                    )
-                },
+                {"holdings": list(held)},
             )
         ]
     if person.home_country and role_node.requirement is not None:
