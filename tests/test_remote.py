@@ -273,13 +273,18 @@ def assert_same_pathways(embedded: KnowledgeGraph, remote: KnowledgeGraph) -> No
         assert asdict(pathway_matrix(remote, role)) == asdict(pathway_matrix(embedded, role)), role
 
 
+def built_on(server: Server, tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    """The curated graph built into `server`, with a local folder of its own."""
+    kg = KnowledgeGraph(remote_settings(server, tmp_path_factory.mktemp("local")))
+    kg.build()
+    return kg
+
+
 @pytest.fixture(scope="module")
 def on_oxigraph(
     oxigraph_server: Server, tmp_path_factory: pytest.TempPathFactory
 ) -> KnowledgeGraph:
-    kg = KnowledgeGraph(remote_settings(oxigraph_server, tmp_path_factory.mktemp("local")))
-    kg.build()
-    return kg
+    return built_on(oxigraph_server, tmp_path_factory)
 
 
 def test_oxigraph_server_gives_the_embedded_answers(
@@ -397,9 +402,7 @@ def as_virtuoso_keeps(triple: ox.Triple) -> ox.Triple:
 def on_virtuoso(
     virtuoso_server: Server, tmp_path_factory: pytest.TempPathFactory
 ) -> KnowledgeGraph:
-    kg = KnowledgeGraph(remote_settings(virtuoso_server, tmp_path_factory.mktemp("local")))
-    kg.build()
-    return kg
+    return built_on(virtuoso_server, tmp_path_factory)
 
 
 def test_virtuoso_serves_the_same_graph(
