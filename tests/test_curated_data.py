@@ -56,6 +56,8 @@ DATA_FILES = [
     "sources-demand-2026.ttl",
     "elm-profile.ttl",
     "elm-offers.ttl",
+    "sources-se-2026-12.ttl",
+    "elm-profile-se.ttl",
 ]
 
 LANGS = ("en", "sv", "fi", "nb")
