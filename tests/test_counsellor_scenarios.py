@@ -376,16 +376,27 @@ def test_fi_kokkola_process_industry_holder_is_already_a_battery_operator_candid
 ) -> None:
     """The Finnish process-industry qualification meets the operator's requirement (its
     compulsory units control an automated process): no 80-week Swedish diploma for one skill.
-    The upskilling names the battery courses whose offer status is not known, to ask about."""
+    The upskilling names a course for every battery gap: an open one where there is one, else
+    the courses whose offer status is not known, to ask about (smart maintenance, for the
+    equipment technician's route)."""
     held = Q + "fi-prosessiteollisuuden-perustutkinto"
     a = find_pathways(curated_kg, "battery-production-operator", None, home="FI1D5", holds=[held])
     assert a.found and a.routes[0].steps == []
     assert a.reasons[0].code == "already-qualified"
     assert a.reasons[0].details["holdings"] == [held]
     gaps = a.routes[0].missing_essential_skills
+    assert gaps
+    for gap in gaps:  # an open course fills the gap, or else the leads are named; never both
+        assert gap.short_courses or gap.other_status_courses, gap.skill
+        assert not gap.short_courses or not gap.other_status_courses
+    b = find_pathways(
+        curated_kg, "cell-plant-equipment-technician", None, home="FI1D5", holds=[held]
+    )
+    assert b.found
+    gaps = b.routes[0].missing_essential_skills
     leads = [c for g in gaps for c in g.other_status_courses]
     assert leads, "the unknown-status battery courses are named as leads"
     for gap in gaps:  # leads only where no open course fills the gap
         assert not gap.short_courses or not gap.other_status_courses
-    text = " ".join(a.routes[0].explanation.text)
+    text = " ".join(b.routes[0].explanation.text)
     assert "ask the provider" in text
