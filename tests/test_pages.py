@@ -173,6 +173,25 @@ def test_routes_page_in_swedish_labels_data_in_swedish(client: TestClient) -> No
     assert "Vägar till" in text and "endast grundskola" in text
 
 
+def test_english_data_notes_on_a_swedish_page_are_marked_as_english(client: TestClient) -> None:
+    text = page(client, ROUTES + "&lang=sv")
+    assert '<span class="note">' in text, "the routes page shows the notes of its estimated facts"
+    marked = re.findall(
+        r'<span class="note"><span lang="en">[^<]+</span> <abbr class="fallback" title="en">\(en\)</abbr>',
+        text,
+    )
+    assert len(marked) == text.count('<span class="note">')
+    english = page(client, ROUTES + "&lang=en")
+    assert '<span class="note">' in english and 'title="en">(en)</abbr>' not in english
+
+
+def test_translated_no_route_reasons_are_not_marked_as_english(client: TestClient) -> None:
+    text = page(client, ROUTES.replace("home=SE331", "home=SE331&max_weeks=1") + "&lang=sv")
+    section = text[text.index('class="no-route"') :]
+    section = section[: section.index("</section>")]
+    assert "<li>" in section and 'lang="en"' not in section
+
+
 def test_role_by_words_in_any_language(client: TestClient) -> None:
     response = client.get(
         "/guide/routes?role_q=cellmontering&entry=compulsory-school-only",
