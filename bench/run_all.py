@@ -6,16 +6,16 @@
 
 Each benchmark's block on the page is replaced by a new one: the command, when it ran
 (UTC), the commit, the machine's cores and load average, how long it took and its exit
-status, then a table with one row per line it printed (the words, then the figures).
-The benchmarks keep printing for people; nothing here depends on their exact wording, so
-a benchmark may change what it prints without breaking the page. tests/test_performance_page.py
-checks that every table on the page is in this format; the figures are the benchmarks'.
+status, then what it printed: the Markdown tables it printed as tables, every other line as
+preformatted text with its columns as printed. The benchmarks keep printing for people;
+nothing here depends on their exact wording, so a benchmark may change what it prints without
+breaking the page. tests/test_performance_page.py checks that every block on the page is in
+this format; the figures are the benchmarks'.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import os
 import re
 import shutil
@@ -74,7 +74,6 @@ BLOCK = re.compile(
     r"(?P<body>.*?)\n<!-- bench/run (?P=name): end -->",
     re.S,
 )
-HEAD = ("output", "figures")
 #: the provenance line under each block's title
 META = re.compile(
     r"^`(?P<command>[^`]+)` · (?P<mode>full|quick) · (?P<when>\d{4}-\d\d-\d\d \d\d:\d\d) UTC · "
@@ -84,31 +83,76 @@ META = re.compile(
 )
 
 
-# -- from printed lines to rows --------------------------------------------------------
+# -- from printed output to segments ---------------------------------------------------
 
 
-def split_line(line: str) -> tuple[str, str]:
-    """One printed line as (words, figures), split at whichever comes first: `: ` or a run
-    of two or more spaces; in the figures, a run of spaces between a word and its number
-    (`median    12.0`) is one space, any other run (between columns) ` · `."""
+@dataclass(frozen=True)
+class Segment:
+    """A run of printed lines: a Markdown table the benchmark printed (`table`), shown as a
+    table; a Markdown heading it printed (`heading`), shown one level below the block's title;
+    or anything else (`text`), shown as preformatted text with its columns kept."""
+
+    kind: str
+    lines: tuple[str, ...]
+
+    def render(self) -> str:
+        if self.kind == "table":
+            return "\n".join(self.lines)
+        if self.kind == "heading":
+            return SUBHEAD + self.lines[0]
+        return "\n".join([FENCE, *self.lines, CLOSE])
+
+
+FENCE, CLOSE = "```text", "```"
+SUBHEAD = "#### "
+HEADING = re.compile(r"#{1,6} +(?P<text>\S.*)")
+
+
+def _is_table_row(line: str) -> bool:
     text = line.strip()
-    found = re.search(r": |\s{2,}", text)
-    words, figures = (text[: found.start()], text[found.end() :]) if found else (text, "")
-    chunks = re.split(r"\s{2,}", figures.strip())
-    joined = chunks[0]
-    for before, chunk in itertools.pairwise(chunks):
-        # `median    12.0` and `p95    13.1` are one figure each; `14.6 ms    20.2` two
-        label = re.fullmatch(r"[A-Za-z][\w.%=-]*", before) is not None
-        joined += (" " if label and re.match(r"[-\d]", chunk) else " · ") + chunk
-    return _cell(words), _cell(joined)
+    return len(text) > 1 and text.startswith("|") and text.endswith("|")
 
 
-def _cell(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("|", "\\|")).strip()
+def _is_separator(line: str) -> bool:
+    return re.fullmatch(r"\|(\s*:?-{3,}:?\s*\|)+", line.strip()) is not None
 
 
-def rows_of(output: str) -> list[tuple[str, str]]:
-    return [split_line(line) for line in output.splitlines() if line.strip()]
+def segments_of(output: str) -> list[Segment]:
+    """The printed output as segments: a run of `|` rows whose second row is a separator
+    (`| --- |`) is a table; a line `## words` is a heading; every other run of lines is text
+    (blank lines at a run's ends dropped, fences inside defused)."""
+    lines = [line.rstrip().replace(CLOSE, "'''") for line in output.splitlines()]
+    found: list[Segment] = []
+    text: list[str] = []
+
+    def close_text() -> None:
+        while text and not text[-1]:
+            text.pop()
+        while text and not text[0]:
+            text.pop(0)
+        if text:
+            found.append(Segment("text", tuple(text)))
+        text.clear()
+
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and _is_table_row(lines[j]):
+            j += 1
+        heading = HEADING.fullmatch(lines[i].strip())
+        if j - i >= 2 and _is_separator(lines[i + 1]):
+            close_text()
+            found.append(Segment("table", tuple(x.strip() for x in lines[i:j])))
+            i = j
+        elif heading is not None:
+            close_text()
+            found.append(Segment("heading", (heading["text"].rstrip(),)))
+            i += 1
+        else:
+            text.append(lines[i])
+            i += 1
+    close_text()
+    return found
 
 
 # -- blocks on the page --------------------------------------------------------------
@@ -134,26 +178,18 @@ class Meta:
         )
 
 
-def render(bench: Bench, meta: Meta, rows: list[tuple[str, str]]) -> str:
-    table = [f"| {HEAD[0]} | {HEAD[1]} |", "| --- | --- |"]
-    table += [f"| {words} | {figures} |" for words, figures in rows]
-    body = "\n".join([f"### {bench.title}", "", meta.line(), "", *table])
+def render(bench: Bench, meta: Meta, segments: list[Segment]) -> str:
+    shown = [s.render() for s in segments] or [Segment("text", ("(no output)",)).render()]
+    body = "\n\n".join([f"### {bench.title}", meta.line(), *shown])
     return "\n".join([BEGIN.format(name=bench.name), body, END.format(name=bench.name)])
 
 
-def parse(body: str) -> tuple[str, Meta, list[tuple[str, str]]]:
-    """The title, provenance and rows of a block's body; ValueError when it is not in the
-    format `render` writes."""
-    lines = body.split("\n")
-    if len(lines) < 6 or not lines[0].startswith("### ") or lines[1] or lines[3]:
-        raise ValueError(
-            "a block starts with its title, a blank line, the provenance, a blank line"
-        )
-    found = META.match(lines[2])
+def _meta(line: str) -> Meta:
+    found = META.match(line)
     if found is None:
-        raise ValueError(f"not a provenance line: {lines[2]!r}")
+        raise ValueError(f"not a provenance line: {line!r}")
     g = found.groupdict()
-    meta = Meta(
+    return Meta(
         g["command"],
         g["mode"],
         g["when"],
@@ -164,15 +200,44 @@ def parse(body: str) -> tuple[str, Meta, list[tuple[str, str]]]:
         int(g["seconds"]),
         int(g["exit"]),
     )
-    if lines[4:6] != [f"| {HEAD[0]} | {HEAD[1]} |", "| --- | --- |"]:
-        raise ValueError(f"the table's head is not | {HEAD[0]} | {HEAD[1]} |")
-    rows = []
-    for line in lines[6:]:
-        cells = re.split(r"(?<!\\)\|", line)
-        if len(cells) != 4 or cells[0] or cells[3] or line != f"|{cells[1]}|{cells[2]}|":
-            raise ValueError(f"not a row of two cells: {line!r}")
-        rows.append((cells[1].strip(), cells[2].strip()))
-    return lines[0][4:], meta, rows
+
+
+def _segment_at(lines: list[str], i: int) -> tuple[Segment, int]:
+    """The segment starting on line i and the line after it."""
+    if lines[i].startswith(SUBHEAD) and len(lines[i]) > len(SUBHEAD):
+        return Segment("heading", (lines[i][len(SUBHEAD) :],)), i + 1
+    if lines[i] == FENCE:
+        if CLOSE not in lines[i + 1 :]:
+            raise ValueError(f"a text block opened on line {i + 1} is never closed")
+        close = lines.index(CLOSE, i + 1)
+        return Segment("text", tuple(lines[i + 1 : close])), close + 1
+    j = i
+    while j < len(lines) and _is_table_row(lines[j]):
+        j += 1
+    if j - i < 2 or not _is_separator(lines[i + 1]):
+        raise ValueError(f"neither a table nor a text block: {lines[i]!r}")
+    return Segment("table", tuple(lines[i:j])), j
+
+
+def parse(body: str) -> tuple[str, Meta, list[Segment]]:
+    """The title, provenance and segments of a block's body; ValueError when it is not in
+    the format `render` writes."""
+    lines = body.split("\n")
+    if len(lines) < 5 or not lines[0].startswith("### ") or lines[1] or lines[3]:
+        raise ValueError(
+            "a block starts with its title, a blank line, the provenance, a blank line"
+        )
+    meta = _meta(lines[2])
+    segments: list[Segment] = []
+    i = 4
+    while i < len(lines):
+        segment, i = _segment_at(lines, i)
+        segments.append(segment)
+        if i < len(lines):
+            if lines[i] or i + 1 == len(lines):
+                raise ValueError(f"segments are separated by one blank line: {lines[i]!r}")
+            i += 1
+    return lines[0][4:], meta, segments
 
 
 def blocks(page: str) -> dict[str, str]:
@@ -232,14 +297,12 @@ def _run_for(argv: list[str], timeout: float) -> tuple[str, int]:
             os.killpg(child.pid, signal.SIGKILL)
             out, err = child.communicate()
         return out + f"\nstopped: ran over the {timeout:g} s bench/run gives it", -9
-    if child.returncode != 0:  # what it said about why, as the last rows
+    if child.returncode != 0:  # what it said about why, as the last lines
         out += "\n" + "\n".join(f"stderr: {x}" for x in err.splitlines()[-5:])
     return out, child.returncode
 
 
-def run(
-    bench: Bench, quick: bool, store: Path, timeout: float
-) -> tuple[Meta, list[tuple[str, str]]]:
+def run(bench: Bench, quick: bool, store: Path, timeout: float) -> tuple[Meta, list[Segment]]:
     argv = [str(store) if a == STORE else a for a in (bench.quick if quick else bench.full)]
     shown = " ".join(["python", *(("STORE" if a == str(store) else a) for a in argv)])
     print(f"bench/run: {shown}", file=sys.stderr, flush=True)
@@ -260,7 +323,7 @@ def run(
         round(time.monotonic() - started),
         code,
     )
-    return meta, rows_of(output)
+    return meta, segments_of(output)
 
 
 def main() -> None:
@@ -286,10 +349,10 @@ def main() -> None:
     try:
         store = args.store or build_store(folder)
         for bench in chosen:
-            meta, rows = run(bench, args.quick, store, args.timeout)
+            meta, segments = run(bench, args.quick, store, args.timeout)
             page = args.out.read_text(encoding="utf-8") if args.out.exists() else "# Performance\n"
             args.out.write_text(
-                write_block(page, bench, render(bench, meta, rows)), encoding="utf-8"
+                write_block(page, bench, render(bench, meta, segments)), encoding="utf-8"
             )
             print(
                 f"bench/run: {bench.name} exit {meta.exit} in {meta.seconds} s, written to {args.out}",

@@ -46,11 +46,11 @@ def test_every_benchmark_has_one_block_and_its_script_exists() -> None:
 @pytest.mark.parametrize("bench", run_all.BENCHES, ids=lambda b: b.name)
 def test_each_block_reads_back_to_what_bench_run_writes(bench: object) -> None:
     body = run_all.blocks(PAGE.read_text(encoding="utf-8"))[bench.name]  # type: ignore[attr-defined]
-    title, meta, rows = run_all.parse(body)
+    title, meta, segments = run_all.parse(body)
     assert title == bench.title  # type: ignore[attr-defined]
-    assert rows, "a block without figures"
+    assert segments, "a block without figures"
     assert meta.cores > 0 and meta.command.startswith("python bench/")
-    written = run_all.render(bench, meta, rows)
+    written = run_all.render(bench, meta, segments)
     assert written.split("\n", 1)[1].rsplit("\n", 1)[0] == body
 
 
@@ -60,37 +60,58 @@ def test_no_table_outside_the_generated_blocks() -> None:
     assert not tables, f"hand-written table rows on docs/performance.md: {tables[:3]}"
 
 
-def test_lines_become_rows_whatever_the_benchmark_prints() -> None:
-    split = run_all.split_line
-    assert split("  reasoning           10.20 s") == ("reasoning", "10.20 s")
-    assert split("worst p95 over HTTP: 70.2 ms (target < 100 ms)") == (
-        "worst p95 over HTTP",
-        "70.2 ms (target < 100 ms)",
-    )
-    assert split("[SE + sv] matrix   median  12.0 ms   p95  13.1 ms") == (
-        "[SE + sv] matrix",
-        "median 12.0 ms · p95 13.1 ms",
-    )
-    assert split("course-details    49    14.6 ms    20.2 ms") == (
-        "course-details",
-        "49 · 14.6 ms · 20.2 ms",
-    )
-    assert split("a | b") == ("a \\| b", "")
-    assert split("== 1,000 courses ==") == ("== 1,000 courses ==", "")
+PRINTED = """## Build with full ESCO
+| what | this | target |
+| --- | --- | --- |
+| fresh build | 34.2 s | <= 15 s |
+
+reasoning           10.20 s
+| not a table |
+course-details    49    14.6 ms    20.2 ms
+a ``` fence
+
+### Phases
+| phase | this |
+|---|---|
+| store | 9.08 |
+"""
+
+
+def test_printed_tables_stay_tables_and_other_lines_keep_their_columns() -> None:
+    seg = run_all.Segment
+    assert run_all.segments_of(PRINTED) == [
+        seg("heading", ("Build with full ESCO",)),
+        seg("table", ("| what | this | target |", "| --- | --- | --- |", "| fresh build | 34.2 s | <= 15 s |")),
+        seg("text", ("reasoning           10.20 s", "| not a table |", "course-details    49    14.6 ms    20.2 ms", "a ''' fence")),
+        seg("heading", ("Phases",)),
+        seg("table", ("| phase | this |", "|---|---|", "| store | 9.08 |")),
+    ]  # fmt: skip
+    assert run_all.segments_of("\n\n") == []
 
 
 def test_a_rendered_block_round_trips_and_a_changed_one_does_not(tmp_path: Path) -> None:
     bench = run_all.BENCHES[0]
     meta = run_all.Meta("python bench/x.py", "quick", "2026-12-01 12:00", "abcdef1234", True,
                         2, "1.0 2.0 3.0", 12, 0)  # fmt: skip
-    rows = run_all.rows_of("total build   16.9 s\nnote: | pipes | kept\n\nservice ready: 0.9 s\n")
-    page = run_all.write_block("# Performance\n\nprose\n", bench, run_all.render(bench, meta, rows))
+    segments = run_all.segments_of(PRINTED)
+    page = run_all.write_block(
+        "# Performance\n\nprose\n", bench, run_all.render(bench, meta, segments)
+    )
     body = run_all.blocks(page)[bench.name]
-    assert run_all.parse(body) == (bench.title, meta, rows)
+    assert (
+        "#### Build with full ESCO" in body and "\n```text\nreasoning           10.20 s\n" in body
+    )
+    assert run_all.parse(body) == (bench.title, meta, segments)
     with pytest.raises(ValueError, match="provenance"):
         run_all.parse(body.replace(" UTC ·", " ·"))
-    with pytest.raises(ValueError, match="two cells"):
-        run_all.parse(body.replace("| total build | 16.9 s |", "| total build | 16.9 | s |"))
-    again = run_all.write_block(page, bench, run_all.render(bench, meta, rows[:1]))
-    assert again.count("bench/run build: begin") == 1 and "service ready" not in again
+    with pytest.raises(ValueError, match="never closed"):
+        run_all.parse(body.rsplit("```", 1)[0])
+    with pytest.raises(ValueError, match="neither a table nor a text block"):
+        run_all.parse(body.replace("| --- | --- | --- |\n", ""))
+    with pytest.raises(ValueError, match="one blank line"):
+        run_all.parse(body.replace("\n\n#### Phases", "\n#### Phases"))
+    again = run_all.write_block(page, bench, run_all.render(bench, meta, segments[:2]))
+    assert again.count("bench/run build: begin") == 1 and "Phases" not in again
     assert re.search(r"^prose$", again, re.M)
+    empty = run_all.render(bench, meta, [])
+    assert "(no output)" in empty
