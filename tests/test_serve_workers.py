@@ -169,3 +169,22 @@ def test_a_named_query_found_slow_in_process_runs_in_a_worker_process_after(
     pool.close()
     with pytest.raises(ValueError, match="own queries"):
         executor.run(kg, executor.Job("x", named.text), IN_PROCESS, trusted=False)
+
+
+def test_a_normal_load_on_a_named_query_is_served_not_refused(server: LiveServer) -> None:
+    """64 clients at once on one named query (bench/serve_bench.py's load): the named lane has
+    8 threads per serving process here; the others wait in its waiting room for a turn
+    instead of getting 503 (issue 16: thousands were refused)."""
+
+    def ask(_: int) -> list[int]:
+        with httpx.Client(base_url=server.url, timeout=120) as client:
+            return [
+                client.get(
+                    "/queries/roles-by-stage", headers={"Accept": "application/sparql-results+json"}
+                ).status_code
+                for _ in range(3)
+            ]
+
+    with ThreadPoolExecutor(64) as pool:
+        statuses = [s for answers in pool.map(ask, range(64)) for s in answers]
+    assert statuses == [200] * len(statuses), sorted(set(statuses))
