@@ -147,3 +147,40 @@ def test_unknown_query_repeated_parameter_and_negotiation(client: TestClient) ->
         page.headers["content-type"].startswith("text/html")
         and "Job roles by value-chain stage" in page.text
     )
+
+
+def test_the_direct_route_answers_as_fastapis_route_does(curated_kg: KnowledgeGraph) -> None:
+    """GET /queries/{name} is dispatched by web/direct.py, without FastAPI's router; the same
+    requests through the router alone (that layer taken out) get the same answers."""
+    from battkg.web.app import create_app
+    from battkg.web.direct import NamedQueryRoute
+
+    routed = create_app(kg=curated_kg)
+    routed.user_middleware = [m for m in routed.user_middleware if m.cls is not NamedQueryRoute]
+    json = {"Accept": "application/sparql-results+json"}
+    requests: list[tuple[str, dict[str, str]]] = [
+        ("/queries/role-essential-skills?role=mineral-processing-operator&lang=sv", json),
+        ("/queries/roles-by-stage?stage=cell-assembly", {"Accept": "text/csv"}),
+        ("/queries/no-such-query", json),
+        ("/queries/no-such-query", {"Accept": "text/html"}),
+        ("/queries/roles-by-stage?lang=en&lang=sv", json),
+        ("/queries/role-essential-skills?bogus=1", json),
+        ("/queries/roles-by-stage", {"Accept": "image/png"}),
+        ("/queries/roles-by-stage", {"Accept": "text/html"}),
+        ("/queries/a%00b", json),
+    ]
+    with TestClient(create_app(kg=curated_kg)) as direct, TestClient(routed) as through:
+        for path, headers in requests:
+            ids = {"X-Request-ID": "same-id"}
+            a = direct.get(path, headers={**headers, **ids})
+            b = through.get(path, headers={**headers, **ids})
+            assert (a.status_code, a.content) == (b.status_code, b.content), path
+            assert dict(a.headers) == dict(b.headers), path
+        # what the direct route leaves to FastAPI: other methods, the list, a nested path
+        for method in ("HEAD", "POST"):
+            a = direct.request(method, "/queries/roles-by-stage")
+            b = through.request(method, "/queries/roles-by-stage")
+            assert a.status_code == b.status_code == 405
+            assert a.headers.get("allow") == b.headers.get("allow")
+        assert direct.get("/queries/roles-by-stage/x").status_code == 404
+        assert direct.get("/queries").status_code == 200

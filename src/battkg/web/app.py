@@ -12,6 +12,7 @@ from . import datasets as datasets_api
 from . import gaps as gaps_api
 from . import pathways as pathways_api
 from . import validate as validate_api
+from .direct import NamedQueryRoute
 from .requestid import RequestIdMiddleware
 from .security import SecurityMiddleware
 
@@ -35,6 +36,8 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
     )
     app.state.kg = kg
     offload.install(app, kg.settings.query_workers)
+    # GET /queries/{name} without FastAPI's router (direct.py), inside the bounds and headers
+    app.add_middleware(NamedQueryRoute)
     # headers, CORS and long URLs (security.py), inside the request id so its errors carry one
     app.add_middleware(SecurityMiddleware, write_origins=kg.settings.cors_write_origins)
     app.add_middleware(RequestIdMiddleware)
