@@ -58,6 +58,8 @@ DATA_FILES = [
     "elm-offers.ttl",
     "sources-se-2026-12.ttl",
     "elm-profile-se.ttl",
+    "sources-fi-2026-12.ttl",
+    "elm-profile-fi.ttl",
 ]
 
 LANGS = ("en", "sv", "fi", "nb")
