@@ -277,11 +277,14 @@ def test_what_quals_roles_and_profiles_rest_on_is_never_only_a_home_page() -> No
         )
 
 
-def test_every_home_page_source_is_flagged_as_partial() -> None:
-    """Home-page sources that remain (courses, demand, roles) must say so until replaced."""
+def test_no_source_is_only_a_home_page() -> None:
+    """Every source is the page that states its facts (issue 11): a site's front page
+    states nothing, so a fact whose only known address is one is left out (docs/data.md)."""
     g = graph()
-    for source in g.subjects(RDF.type, DCTERMS.BibliographicResource):
-        url = g.value(source, SCHEMA_URL)
-        if url is not None and is_home_page(str(url)):
-            notes = " ".join(str(n) for n in g.objects(source, SKOS.editorialNote))
-            assert "Partial address" in notes, f"{source} points at a home page without saying so"
+    home = sorted(
+        f"{source} -> {url}"
+        for source in g.subjects(RDF.type, DCTERMS.BibliographicResource)
+        for url in g.objects(source, SCHEMA_URL)
+        if is_home_page(str(url))
+    )
+    assert not home, f"sources that are only a home page: {home[:5]}"
