@@ -12,7 +12,7 @@
   the origin is listed in `BATTKG_CORS_WRITE_ORIGINS`.
 - **Long URLs**: a request target longer than `MAX_URL_BYTES` gets 414 with the
   fix (POST the query). uvicorn must accept such a request line to answer it:
-  `battkg serve` sets `H11_MAX_EVENT_BYTES`.
+  `battkg serve` reads request heads up to `H11_MAX_EVENT_BYTES` (protocol.py).
 - **Bodies**: a request body the framework parses itself (JSON of POST
   /gaps/what-if, the forms of /guide) is refused with 413 past `MAX_BODY_BYTES`,
   before it is parsed; the routes under `SELF_BOUNDED` read theirs with their own

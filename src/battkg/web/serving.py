@@ -20,7 +20,7 @@ from fastapi import FastAPI
 
 from ..logs import configure
 from ..settings import Settings
-from .security import H11_MAX_EVENT_BYTES
+from .protocol import BoundedHttpToolsProtocol
 
 #: how `battkg serve` tells its serving processes the log level
 LOG_LEVEL_ENV = "BATTKG_LOG_LEVEL"
@@ -54,8 +54,8 @@ def serve(app: FastAPI | None, *, host: str, port: int, log_level: str, workers:
         "host": host,
         "port": port,
         "log_level": log_level,
-        "http": "h11",  # with a request-line limit large enough to answer long URLs with 414
-        "h11_max_incomplete_event_size": H11_MAX_EVENT_BYTES,
+        # httptools (C), with a bound on a request head large enough to answer long URLs with 414
+        "http": BoundedHttpToolsProtocol,
     }
     configure(log_level)
     if workers <= 1 and app is not None:
