@@ -33,9 +33,8 @@ EXAMPLES: dict[str, dict[str, str]] = {
     "gap-demand": {"region": "SE", "stage": "cell-manufacturing"},
     "gap-capacity": {"region": "FI", "status": "running"},
     "gap-skills": {"stage": "cell-assembly"},
-    "gap-roles-without-course": {
-        "region": "SE232"
-    },  # Norrbotten's demanded roles all have a running course now
+    # Norrbotten's and Västra Götaland's demanded roles all have a running course now
+    "gap-roles-without-course": {"region": "SE125"},
     "gap-missing-skills": {"region": "SE332"},
 }
 
