@@ -40,9 +40,9 @@ def relaxed_cost(
 ) -> float:
     """The cheapest relaxed cost of meeting every goal from `level` (INF: impossible).
 
-    `supporters(goal)` gives the courses that meet a goal other than by their level (skill
-    teachers, awarders of an accepted qualification); level-based support comes from the
-    ladder's edges. `free` are the node's stuck courses (cost 0). The edges of a set of goals
+    `supporters(goal)` gives every allowed course that meets a goal other than by its level
+    (skill teachers, awarders of an accepted qualification); level-based support comes from
+    the ladder's edges (a course that meets no goal is one of those, at no lower cost). `free` are the node's stuck courses (cost 0). The edges of a set of goals
     do not depend on the node: `cache` keeps them per goal set for the nodes of one search
     (edges that lift no level and meet no goal are kept too; the search skips them)."""
     goals = list(goals)[:MAX_GOALS]
@@ -73,13 +73,26 @@ def relaxed_cost(
             key = (entry, award, by_level(award))
             if cost < best.get(key, INF):
                 best[key] = cost
-        for goal in goals:
+        # each supporter's goals met other than by its level, goal by goal (a course meets a
+        # skill goal when it is in that goal's supporters, since those are all the allowed
+        # courses that give the skill); then one edge per course with its level's goals added
+        met: dict[int, int] = {}
+        for i, goal in enumerate(goals):
+            bit, alt = 1 << i, goal[0] == "alt"
             for idx in supporters(goal):
-                course = courses[idx]
-                key = (entries[idx], course.award_level, mask_of(course))
-                cost = ladder.costs[idx]
-                if cost < best.get(key, INF):
-                    best[key] = cost
+                if alt and goal[1].isdisjoint(courses[idx].qualifications):  # type: ignore[attr-defined]
+                    continue  # in the goal's supporters by a skill, not a qualification
+                met[idx] = met.get(idx, 0) | bit
+        costs, level_bits = ladder.costs, dict[float, int]()
+        for idx, bits in met.items():
+            award = courses[idx].award_level
+            by_award = level_bits.get(award)
+            if by_award is None:
+                by_award = level_bits[award] = by_level(award)
+            key = (entries[idx], award, bits | by_award)
+            cost = costs[idx]
+            if cost < best.get(key, INF):
+                best[key] = cost
         base = sorted((e, a, m, c) for (e, a, m), c in best.items())
         if cache is not None:
             cache[goal_key] = base
