@@ -67,7 +67,7 @@ def k_best(
                 if sub in parts:
                     continue
                 parts.add(sub)
-                bounded = _bounded(model, start, goal, filters, rank, sub)
+                bounded = _bounded(root, sub)
                 if bounded is not None:
                     heapq.heappush(queue, (bounded[0], 1, next(seq), sub, None, bounded[1]))
             continue
@@ -87,16 +87,18 @@ def k_best(
     return SearchResult(routes, used, truncated, optimal=not truncated)
 
 
-def _bounded(
-    model: PathwayModel,
-    start: Start,
-    goal: Requirement,
-    filters: Filters,
-    rank: str,
-    excluded: frozenset[int],
-) -> tuple[float, Search] | None:
-    """A part's search and the lower bound of its root (None: the part holds no route)."""
-    search = Search(model, start, goal, replace(filters, exclude=filters.exclude | excluded), rank)
+def _bounded(root: Search, excluded: frozenset[int]) -> tuple[float, Search] | None:
+    """A part's search (sharing the root's tables) and the lower bound of its root (None: the
+    part holds no route)."""
+    filters = root.filters
+    search = Search(
+        root.model,
+        root.start,
+        root.goal,
+        replace(filters, exclude=filters.exclude | excluded),
+        root.rank,
+        root.shared,
+    )
     state = search.evaluate(frozenset())
     h, branch, _ = search.assess(state)
     if h == INF or not branch:

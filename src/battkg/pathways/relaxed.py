@@ -27,27 +27,8 @@ MAX_GOALS = 6
 Edge = tuple[float, float, int, float]  # entry level, award level, goals met, cost
 
 
-def relaxed_cost(
-    goals: Sequence[tuple[object, ...]],
-    level: float,
-    ladder: Ladder,
-    courses: list[CourseNode],
-    supporters: Callable[[tuple[object, ...]], Sequence[int]],
-    free: Sequence[int],
-    meets: Callable[[CourseNode, tuple[object, ...]], bool],
-    rank: str,
-    cache: dict[tuple[object, ...], list[Edge]] | None = None,
-) -> float:
-    """The cheapest relaxed cost of meeting every goal from `level` (INF: impossible).
-
-    `supporters(goal)` gives every allowed course that meets a goal other than by its level
-    (skill teachers, awarders of an accepted qualification); level-based support comes from
-    the ladder's edges (a course that meets no goal is one of those, at no lower cost). `free` are the node's stuck courses (cost 0). The edges of a set of goals
-    do not depend on the node: `cache` keeps them per goal set for the nodes of one search
-    (edges that lift no level and meet no goal are kept too; the search skips them)."""
-    goals = list(goals)[:MAX_GOALS]
-    n = len(goals)
-    full = (1 << n) - 1
+def _level_bits(goals: Sequence[tuple[object, ...]]) -> Callable[[float], int]:
+    """The goals (as bits) that holding a level meets: alternatives parts with a level."""
     min_levels = [(g[2], 1 << i) for i, g in enumerate(goals) if g[0] == "alt" and g[2] is not None]
 
     def by_level(lv: float) -> int:
@@ -57,6 +38,69 @@ def relaxed_cost(
                 mask |= bit
         return mask
 
+    return by_level
+
+
+def base_edges(
+    goals: Sequence[tuple[object, ...]],
+    ladder: Ladder,
+    courses: list[CourseNode],
+    supporters: Callable[[tuple[object, ...]], Sequence[int]],
+) -> tuple[list[Edge], frozenset[int]]:
+    """The edges of the relaxed problem of a goal set (at most `MAX_GOALS`), which do not depend
+    on the node, and the supporters they were made from: per (entry level, award level, goals
+    met) the cheapest course.
+
+    `supporters(goal)` gives every allowed course that meets a goal other than by its level
+    (skill teachers, awarders of an accepted qualification); level-based support comes from
+    the ladder's edges (a course that meets no goal is one of those, at no lower cost)."""
+    goals = list(goals)[:MAX_GOALS]
+    by_level = _level_bits(goals)
+    entries = ladder.entry
+    best: dict[tuple[float, float, int], float] = {}
+    for (entry, award), cost in ladder.edges:
+        key = (entry, award, by_level(award))
+        if cost < best.get(key, INF):
+            best[key] = cost
+    # each supporter's goals met other than by its level, goal by goal (a course meets a
+    # skill goal when it is in that goal's supporters, since those are all the allowed
+    # courses that give the skill); then one edge per course with its level's goals added
+    met: dict[int, int] = {}
+    for i, goal in enumerate(goals):
+        bit, alt = 1 << i, goal[0] == "alt"
+        for idx in supporters(goal):
+            if alt and goal[1].isdisjoint(courses[idx].qualifications):  # type: ignore[attr-defined]
+                continue  # in the goal's supporters by a skill, not a qualification
+            met[idx] = met.get(idx, 0) | bit
+    costs, level_bits = ladder.costs, dict[float, int]()
+    for idx, bits in met.items():
+        award = courses[idx].award_level
+        by_award = level_bits.get(award)
+        if by_award is None:
+            by_award = level_bits[award] = by_level(award)
+        key = (entries[idx], award, bits | by_award)
+        cost = costs[idx]
+        if cost < best.get(key, INF):
+            best[key] = cost
+    return sorted((e, a, m, c) for (e, a, m), c in best.items()), frozenset(met)
+
+
+def relaxed_cost(
+    goals: Sequence[tuple[object, ...]],
+    level: float,
+    ladder: Ladder,
+    courses: list[CourseNode],
+    base: list[Edge],
+    free: Sequence[int],
+    meets: Callable[[CourseNode, tuple[object, ...]], bool],
+) -> float:
+    """The cheapest relaxed cost of meeting every goal (the first `MAX_GOALS`) from `level`
+    (INF: impossible), over the goal set's `base` edges (`base_edges`) and the node's stuck
+    courses `free` (cost 0). Edges that lift no level and meet no goal are skipped."""
+    goals = list(goals)[:MAX_GOALS]
+    full = (1 << len(goals)) - 1
+    by_level = _level_bits(goals)
+
     def mask_of(course: CourseNode) -> int:
         mask = by_level(course.award_level)
         for i, g in enumerate(goals):
@@ -65,37 +109,6 @@ def relaxed_cost(
         return mask
 
     entries = ladder.entry
-    goal_key = tuple(goals)
-    base = cache.get(goal_key) if cache is not None else None
-    if base is None:
-        best: dict[tuple[float, float, int], float] = {}
-        for (entry, award), cost in ladder.edges:
-            key = (entry, award, by_level(award))
-            if cost < best.get(key, INF):
-                best[key] = cost
-        # each supporter's goals met other than by its level, goal by goal (a course meets a
-        # skill goal when it is in that goal's supporters, since those are all the allowed
-        # courses that give the skill); then one edge per course with its level's goals added
-        met: dict[int, int] = {}
-        for i, goal in enumerate(goals):
-            bit, alt = 1 << i, goal[0] == "alt"
-            for idx in supporters(goal):
-                if alt and goal[1].isdisjoint(courses[idx].qualifications):  # type: ignore[attr-defined]
-                    continue  # in the goal's supporters by a skill, not a qualification
-                met[idx] = met.get(idx, 0) | bit
-        costs, level_bits = ladder.costs, dict[float, int]()
-        for idx, bits in met.items():
-            award = courses[idx].award_level
-            by_award = level_bits.get(award)
-            if by_award is None:
-                by_award = level_bits[award] = by_level(award)
-            key = (entries[idx], award, bits | by_award)
-            cost = costs[idx]
-            if cost < best.get(key, INF):
-                best[key] = cost
-        base = sorted((e, a, m, c) for (e, a, m), c in best.items())
-        if cache is not None:
-            cache[goal_key] = base
     edges: list[Edge] = base
     if free:
         zero = {(entries[idx], courses[idx].award_level, mask_of(courses[idx])) for idx in free}
@@ -130,7 +143,10 @@ def relaxed_cost(
 class RelaxedBound:
     """`relaxed_cost` for the nodes of one search, with each goal's direct supporters and each
     goal set's edges cached (profiled at 10,000 courses, building the edges per node was half
-    of the search's time)."""
+    of the search's time). The parts of one k-best search share the closure and differ only
+    in a few excluded courses: what a part would compute as the root did (the supporters
+    without its excluded courses, edges made from none of them on the same ladder) is taken
+    from the root's `SharedTables`."""
 
     def __init__(self, search: Search) -> None:
         self.s = search
@@ -141,26 +157,57 @@ class RelaxedBound:
         from .search import meets
 
         s = self.s
-        return relaxed_cost(
-            goals,
-            state.level,
-            s.ladder,
-            s.model.courses,
-            self.direct,
-            state.stuck,
-            meets,
-            s.rank,
-            self._edges,
-        )
+        goal_key = tuple(goals[:MAX_GOALS])
+        base = self._edges.get(goal_key)
+        if base is None:
+            base = self._edges[goal_key] = self._base(goal_key)
+        return relaxed_cost(goals, state.level, s.ladder, s.model.courses, base, state.stuck, meets)
+
+    def _base(self, goal_key: tuple[Goal, ...]) -> list[Edge]:
+        s = self.s
+        shared = s.shared.edges.get(goal_key)
+        if shared is not None:
+            ladder_edges, base, used = shared
+            if ladder_edges == s.ladder.edges and (not s.extra or s.extra.isdisjoint(used)):
+                return base
+        base, used = base_edges(goal_key, s.ladder, s.model.courses, self.direct)
+        if shared is None:
+            s.shared.edges[goal_key] = (s.ladder.edges, base, used)
+        return base
 
     def direct(self, goal: Goal) -> tuple[int, ...]:
         """Courses in the search's closure that meet a goal other than by the level they award."""
         found = self._direct.get(goal)
         if found is None:
-            model, rank = self.s.model, self.s.rank
-            if goal[0] == "skill":
-                pool: tuple[int, ...] = model.teachers(goal[1], rank)  # type: ignore[arg-type]
-            else:
-                pool = tuple(c for q in goal[1] for c in model.teachers(q, rank))  # type: ignore[attr-defined]
-            found = self._direct[goal] = tuple(c for c in pool if self.s.allowed(c))
+            s = self.s
+            every = s.shared.direct.get(goal)
+            if every is None:
+                model, rank = s.model, s.rank
+                if goal[0] == "skill":
+                    pool: tuple[int, ...] = model.teachers(goal[1], rank)  # type: ignore[arg-type]
+                else:
+                    pool = tuple(c for q in goal[1] for c in model.teachers(q, rank))  # type: ignore[attr-defined]
+                taken, exclude = s.taken, s.shared.exclude
+                every = s.shared.direct[goal] = tuple(
+                    c for c in pool if c in taken and c not in exclude
+                )
+            extra = s.extra
+            found = self._direct[goal] = (
+                tuple(c for c in every if c not in extra) if extra else every
+            )
         return found
+
+
+class SharedTables:
+    """What the searches of one k-best call (one closure, one ranking) share: per goal its
+    supporter set and direct supporters without the root's excluded courses, and per goal
+    set the relaxed edges with the ladder and supporters they were made from."""
+
+    def __init__(self, exclude: frozenset[int]) -> None:
+        self.exclude = exclude
+        self.sets: dict[Goal, frozenset[int]] = {}
+        self.direct: dict[Goal, tuple[int, ...]] = {}
+        self.edges: dict[
+            tuple[object, ...],
+            tuple[list[tuple[tuple[float, float], float]], list[Edge], frozenset[int]],
+        ] = {}

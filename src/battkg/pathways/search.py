@@ -26,7 +26,7 @@ from .bounds import INF, Climbs, Ladder, experience_band, ladder_for
 from .closure import filter_index_of, index_of
 from .filters import Filters
 from .model import CourseNode, PathwayModel, Requirement, Start
-from .relaxed import RelaxedBound
+from .relaxed import RelaxedBound, SharedTables
 
 Goal = tuple[object, ...]  # ("alt", accepts, min_level) or ("skill", item)
 DEFAULT_MAX_NODES = 4_000  # for the exact search; the greedy fallback gets as many again
@@ -80,7 +80,13 @@ class Search:
     """One search space: a start, a role requirement, filters and a ranking."""
 
     def __init__(
-        self, model: PathwayModel, start: Start, goal: Requirement, filters: Filters, rank: str
+        self,
+        model: PathwayModel,
+        start: Start,
+        goal: Requirement,
+        filters: Filters,
+        rank: str,
+        tables: SharedTables | None = None,
     ) -> None:
         self.model, self.start, self.goal = model, start, goal
         self.filters, self.rank = filters, rank
@@ -102,6 +108,11 @@ class Search:
         )
         self.costs = self.ladder.costs
         self._band = experience_band(model, start.experience)
+        # a part of a k-best search shares the root's tables: `extra` are the courses it
+        # excludes beyond the root's
+        self.shared = SharedTables(filters.exclude) if tables is None else tables
+        assert self.shared.exclude <= filters.exclude
+        self.extra = filters.exclude - self.shared.exclude
         self.relaxed = RelaxedBound(self)
 
     # -- courses and goals -----------------------------------------------------
@@ -267,13 +278,19 @@ class Search:
         supporter set, never a scan of the courses in Python."""
         found = self._sets.get(goal)
         if found is None:
-            key = ("support-set", goal)
-            every: frozenset[int] | None = self.model.caches.get(key)
-            if every is None:
-                every = self.model.caches[key] = frozenset(self.supporters(goal))
-            found = every & self.taken
-            if self.exclude and not found.isdisjoint(self.exclude):
-                found -= self.exclude
+            found = self.shared.sets.get(goal)
+            if found is None:
+                key = ("support-set", goal)
+                every: frozenset[int] | None = self.model.caches.get(key)
+                if every is None:
+                    every = self.model.caches[key] = frozenset(self.supporters(goal))
+                found = every & self.taken
+                root_exclude = self.shared.exclude
+                if root_exclude and not found.isdisjoint(root_exclude):
+                    found -= root_exclude
+                self.shared.sets[goal] = found
+            if self.extra and not found.isdisjoint(self.extra):
+                found -= self.extra
             self._sets[goal] = found
         return found
 
