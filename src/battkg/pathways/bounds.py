@@ -67,11 +67,7 @@ def entries_for(model: PathwayModel, experience: float) -> list[float]:
 
 def costs_for(model: PathwayModel, rank: str) -> list[int]:
     """Every course's cost under a ranking (cached)."""
-    key = ("costs", rank)
-    found: list[int] | None = model.caches.get(key)
-    if found is None:
-        found = model.caches[key] = [c.cost(rank) for c in model.courses]
-    return found
+    return model.costs(rank)
 
 
 def _pairs(

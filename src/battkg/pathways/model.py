@@ -292,5 +292,13 @@ class PathwayModel:
         return found
 
     def _sorted(self, idxs: Iterable[int], rank: str) -> tuple[int, ...]:
-        courses = self.courses
-        return tuple(sorted(idxs, key=lambda i: (courses[i].cost(rank), courses[i].iri)))
+        courses, costs = self.courses, self.costs(rank)
+        return tuple(sorted(idxs, key=lambda i: (costs[i], courses[i].iri)))
+
+    def costs(self, rank: str) -> list[int]:
+        """Every course's cost under a ranking, by index (made once per ranking)."""
+        key = ("costs", rank)
+        found: list[int] | None = self.caches.get(key)
+        if found is None:
+            found = self.caches[key] = [c.cost(rank) for c in self.courses]
+        return found

@@ -161,7 +161,15 @@ class RelaxedBound:
         base = self._edges.get(goal_key)
         if base is None:
             base = self._edges[goal_key] = self._base(goal_key)
-        return relaxed_cost(goals, state.level, s.ladder, s.model.courses, base, state.stuck, meets)
+        # nodes (of this search or of another part on the same edges) with the same goals,
+        # level and stuck courses have the same relaxed problem
+        key = (goal_key, state.level, frozenset(state.stuck))
+        known = s.shared.costs.get(key)
+        if known is not None and known[0] is base:
+            return known[1]
+        cost = relaxed_cost(goals, state.level, s.ladder, s.model.courses, base, state.stuck, meets)
+        s.shared.costs[key] = (base, cost)
+        return cost
 
     def _base(self, goal_key: tuple[Goal, ...]) -> list[Edge]:
         s = self.s
@@ -207,6 +215,7 @@ class SharedTables:
         self.exclude = exclude
         self.sets: dict[Goal, frozenset[int]] = {}
         self.direct: dict[Goal, tuple[int, ...]] = {}
+        self.costs: dict[tuple[object, ...], tuple[list[Edge], float]] = {}
         self.edges: dict[
             tuple[object, ...],
             tuple[list[tuple[tuple[float, float], float]], list[Edge], frozenset[int]],
