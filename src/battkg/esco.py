@@ -16,7 +16,7 @@ import functools
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,24 +115,34 @@ def find_esco(directory: Path | None) -> EscoSource | None:
 
 def read_esco(source: EscoSource, graph: ox.NamedNode) -> Iterator[ox.Quad]:
     """All ESCO quads, in `graph`. Raises InputError naming the zip and member on a bad file."""
-    yield from _quads(_classification(source.classification), graph)
-    yield from _quads(_relations(source.relations), graph)
+    nodes = _Nodes()  # one term per IRI: the relations name the classification's concepts again
+    yield from _classification(source.classification, graph, nodes)
+    yield from _relations(source.relations, graph, nodes)
     for code, path in source.translations:
-        yield from _quads(_translated(path, code), graph)
+        yield from _translated(path, code, graph, nodes)
 
 
-def _translated(path: Path, code: str) -> Iterator[Triple]:
+class _Nodes(dict[str, ox.NamedNode]):
+    """IRI -> its NamedNode, made on first use (parsing an IRI costs more than a look-up)."""
+
+    def __missing__(self, iri: str) -> ox.NamedNode:
+        node = self[iri] = ox.NamedNode(iri)
+        return node
+
+
+def _translated(path: Path, code: str, g: ox.NamedNode, nodes: _Nodes) -> Iterator[ox.Quad]:
     """ESCO's own labels of occupations and skills in one more language."""
     lang = LANGUAGES[code]
     for member in (f"occupations_{code}.csv", f"skills_{code}.csv"):
-        for row in _rows(path, member, {"conceptUri", "preferredLabel"}):
-            s = ox.NamedNode(row["conceptUri"])
-            if row.get("preferredLabel"):
-                yield s, _PREF, ox.Literal(row["preferredLabel"].strip(), language=lang)
-            for column, prop in (("altLabels", _ALT), ("hiddenLabels", _HIDDEN)):
-                for label in (row.get(column) or "").split("\n"):
+        columns = ("conceptUri", "preferredLabel", "altLabels", "hiddenLabels")
+        for uri, pref, alt, hidden in _rows(path, member, columns, required=2):
+            s = nodes[uri]
+            if pref:
+                yield ox.Quad(s, _PREF, ox.Literal(pref.strip(), language=lang), g)
+            for labels, prop in ((alt, _ALT), (hidden, _HIDDEN)):
+                for label in labels.split("\n"):
                     if label.strip():
-                        yield s, prop, ox.Literal(label.strip(), language=lang)
+                        yield ox.Quad(s, prop, ox.Literal(label.strip(), language=lang), g)
 
 
 def official_labels(source: EscoSource) -> set[tuple[str, str]]:
@@ -141,21 +151,17 @@ def official_labels(source: EscoSource) -> set[tuple[str, str]]:
     for code, path in source.translations:
         lang = LANGUAGES[code]
         for member in (f"occupations_{code}.csv", f"skills_{code}.csv"):
-            for row in _rows(path, member, {"conceptUri", "preferredLabel"}):
-                if (row.get("preferredLabel") or "").strip():
-                    found.add((row["conceptUri"], lang))
+            for uri, pref in _rows(path, member, ("conceptUri", "preferredLabel")):
+                if pref.strip():
+                    found.add((uri, lang))
     return found
 
 
-Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
-
-
-def _quads(triples: Iterable[Triple], graph: ox.NamedNode) -> Iterator[ox.Quad]:
-    for s, p, o in triples:
-        yield ox.Quad(s, p, o, graph)
-
-
-def _rows(zip_path: Path, member: str, required: set[str]) -> Iterator[dict[str, str]]:
+def _rows(
+    zip_path: Path, member: str, columns: tuple[str, ...], required: int | None = None
+) -> Iterator[list[str]]:
+    """The values of `columns` in each row of one CSV member ("" where a row or the file has
+    none); the first `required` columns (all by default) must be in the header."""
     try:
         with zipfile.ZipFile(zip_path) as archive:
             names = {Path(n).name: n for n in archive.namelist()}
@@ -166,14 +172,23 @@ def _rows(zip_path: Path, member: str, required: set[str]) -> Iterator[dict[str,
                 )
             with archive.open(names[member]) as raw:
                 text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-                reader = csv.DictReader(text)
-                missing = required - set(reader.fieldnames or ())
+                reader = csv.reader(text)
+                header = next(reader, [])
+                missing = set(columns[:required]) - set(header)
                 if missing:
                     raise InputError(
                         f"{zip_path}:{member} lacks the columns {', '.join(sorted(missing))}",
                         fix="use the official ESCO v1.1 CSV download",
                     )
-                yield from reader
+                position = {name: i for i, name in enumerate(header)}  # the last of a repeated name
+                wanted = [position.get(name, -1) for name in columns]
+                width = len(header)
+                for row in reader:
+                    if not row:
+                        continue  # csv.DictReader's rule: a blank line is no row
+                    if len(row) < width:
+                        row += [""] * (width - len(row))
+                    yield [row[i] if i >= 0 else "" for i in wanted]
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
         raise InputError(
             f"{zip_path} is not a readable zip file ({exc})",
@@ -187,72 +202,79 @@ def _rows(zip_path: Path, member: str, required: set[str]) -> Iterator[dict[str,
         ) from exc
 
 
-def _labels(s: ox.NamedNode, row: dict[str, str]) -> Iterator[Triple]:
-    if row.get("preferredLabel"):
-        yield s, _PREF, ox.Literal(row["preferredLabel"].strip(), language="en")
-    for column, prop in (("altLabels", _ALT), ("hiddenLabels", _HIDDEN)):
-        for label in (row.get(column) or "").split("\n"):
+#: the columns _labels reads, after the concept's IRI
+_LABELS = (
+    "preferredLabel", "altLabels", "hiddenLabels", "definition", "scopeNote", "description",
+    "status", "modifiedDate", "inScheme",
+)  # fmt: skip
+
+
+def _labels(s: ox.NamedNode, row: list[str], g: ox.NamedNode) -> Iterator[ox.Quad]:
+    """The quads of the _LABELS columns, `row` holding their values in that order."""
+    pref, alt, hidden, definition, scope, description, status, modified, schemes = row
+    if pref:
+        yield ox.Quad(s, _PREF, ox.Literal(pref.strip(), language="en"), g)
+    for labels, prop in ((alt, _ALT), (hidden, _HIDDEN)):
+        for label in labels.split("\n"):
             if label.strip():
-                yield s, prop, ox.Literal(label.strip(), language="en")
-    for column, prop in (
-        ("definition", _DEFINITION),
-        ("scopeNote", _SCOPE),
-        ("description", _DESCRIPTION),
-    ):
-        if (row.get(column) or "").strip():
-            yield s, prop, ox.Literal(row[column].strip(), language="en")
-    if row.get("status"):
-        yield s, _STATUS, ox.Literal(row["status"])
-    if row.get("modifiedDate"):
-        yield s, _MODIFIED, ox.Literal(row["modifiedDate"], datatype=_DATETIME)
-    for scheme in (row.get("inScheme") or "").replace("\n", ",").split(","):
+                yield ox.Quad(s, prop, ox.Literal(label.strip(), language="en"), g)
+    for value, prop in ((definition, _DEFINITION), (scope, _SCOPE), (description, _DESCRIPTION)):
+        if value.strip():
+            yield ox.Quad(s, prop, ox.Literal(value.strip(), language="en"), g)
+    if status:
+        yield ox.Quad(s, _STATUS, ox.Literal(status), g)
+    if modified:
+        yield ox.Quad(s, _MODIFIED, ox.Literal(modified, datatype=_DATETIME), g)
+    for scheme in schemes.replace("\n", ",").split(","):
         if scheme.strip():
-            yield s, _IN_SCHEME, ox.NamedNode(scheme.strip())
+            yield ox.Quad(s, _IN_SCHEME, ox.NamedNode(scheme.strip()), g)
 
 
-def _classification(path: Path) -> Iterator[Triple]:
-    base = {"conceptUri", "preferredLabel"}
-    for row in _rows(path, "occupations_en.csv", base | {"iscoGroup", "code"}):
-        s = ox.NamedNode(row["conceptUri"])
-        yield s, _TYPE, _OCCUPATION
-        yield s, _TYPE, _CONCEPT
-        yield from _labels(s, row)
-        if row["code"]:
-            yield s, _NOTATION, ox.Literal(row["code"])
-        if row["iscoGroup"]:
-            yield s, _ISCO_MEMBER, ox.NamedNode(ESCO_ISCO + row["iscoGroup"])
-    for row in _rows(path, "skills_en.csv", base | {"skillType", "reuseLevel"}):
-        s = ox.NamedNode(row["conceptUri"])
-        yield s, _TYPE, _SKILL
-        yield s, _TYPE, _CONCEPT
-        yield from _labels(s, row)
-        if row["skillType"] in _SKILL_TYPES:
-            yield s, _SKILL_TYPE, ox.NamedNode(_SKILL_TYPES[row["skillType"]])
-        if row["reuseLevel"]:
-            level = row["reuseLevel"].strip().replace(" ", "-")
-            yield s, _REUSE, ox.NamedNode(f"http://data.europa.eu/esco/skill-reuse-level/{level}")
+def _classification(path: Path, g: ox.NamedNode, nodes: _Nodes) -> Iterator[ox.Quad]:
+    occupations = ("conceptUri", "iscoGroup", "code", *_LABELS)
+    for uri, isco, code, *row in _rows(path, "occupations_en.csv", occupations, required=4):
+        s = nodes[uri]
+        yield ox.Quad(s, _TYPE, _OCCUPATION, g)
+        yield ox.Quad(s, _TYPE, _CONCEPT, g)
+        yield from _labels(s, row, g)
+        if code:
+            yield ox.Quad(s, _NOTATION, ox.Literal(code), g)
+        if isco:
+            yield ox.Quad(s, _ISCO_MEMBER, nodes[ESCO_ISCO + isco], g)
+    skills = ("conceptUri", "skillType", "reuseLevel", *_LABELS)
+    for uri, kind, reuse, *row in _rows(path, "skills_en.csv", skills, required=4):
+        s = nodes[uri]
+        yield ox.Quad(s, _TYPE, _SKILL, g)
+        yield ox.Quad(s, _TYPE, _CONCEPT, g)
+        yield from _labels(s, row, g)
+        if kind in _SKILL_TYPES:
+            yield ox.Quad(s, _SKILL_TYPE, nodes[_SKILL_TYPES[kind]], g)
+        if reuse:
+            level = reuse.strip().replace(" ", "-")
+            yield ox.Quad(
+                s, _REUSE, nodes[f"http://data.europa.eu/esco/skill-reuse-level/{level}"], g
+            )
     for member in ("ISCOGroups_en.csv", "skillGroups_en.csv"):
-        for row in _rows(path, member, base | {"code"}):
-            s = ox.NamedNode(row["conceptUri"])
-            yield s, _TYPE, _CONCEPT
-            yield from _labels(s, row)
-            if row["code"]:
-                yield s, _NOTATION, ox.Literal(row["code"])
+        groups = ("conceptUri", "code", *_LABELS)
+        for uri, code, *row in _rows(path, member, groups, required=3):
+            s = nodes[uri]
+            yield ox.Quad(s, _TYPE, _CONCEPT, g)
+            yield from _labels(s, row, g)
+            if code:
+                yield ox.Quad(s, _NOTATION, ox.Literal(code), g)
 
 
-def _relations(path: Path) -> Iterator[Triple]:
+def _relations(path: Path, g: ox.NamedNode, nodes: _Nodes) -> Iterator[ox.Quad]:
     for member in ("broaderRelationsOccPillar.csv", "broaderRelationsSkillPillar.csv"):
-        for row in _rows(path, member, {"conceptUri", "broaderUri"}):
-            yield ox.NamedNode(row["conceptUri"]), _BROADER, ox.NamedNode(row["broaderUri"])
-    for row in _rows(
-        path, "occupationSkillRelations.csv", {"occupationUri", "relationType", "skillUri"}
-    ):
-        prop = _RELATION.get(row["relationType"])
+        for uri, broader in _rows(path, member, ("conceptUri", "broaderUri")):
+            yield ox.Quad(nodes[uri], _BROADER, nodes[broader], g)
+    occupation_skill = ("occupationUri", "relationType", "skillUri")
+    for occupation, kind, skill in _rows(path, "occupationSkillRelations.csv", occupation_skill):
+        prop = _RELATION.get(kind)
         if prop is not None:
-            yield ox.NamedNode(row["occupationUri"]), prop, ox.NamedNode(row["skillUri"])
-    for row in _rows(
-        path, "skillSkillRelations.csv", {"originalSkillUri", "relationType", "relatedSkillUri"}
-    ):
-        prop = _RELATION.get(row["relationType"])
+            yield ox.Quad(nodes[occupation], prop, nodes[skill], g)
+    skill_skill = ("originalSkillUri", "relationType", "relatedSkillUri")
+    for original, kind, related in _rows(path, "skillSkillRelations.csv", skill_skill):
+        prop = _RELATION.get(kind)
         if prop is not None:
-            yield ox.NamedNode(row["originalSkillUri"]), prop, ox.NamedNode(row["relatedSkillUri"])
+            yield ox.Quad(nodes[original], prop, nodes[related], g)
