@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .backend import StoreBackend, WritableStore, graph_sizes
+from .backend import StoreBackend, WritableStore, count_graphs
 from .errors import InputError
 from .esco import EscoSource, find_esco, official_labels, read_esco
 from .inference import dataset_graphs, reason_base, reason_datasets
@@ -281,7 +281,7 @@ def _build(
         }
         keep = {g: v for g, v in recorded.items() if v[0] == "dataset"}
         version = build_version(hashes | keep)
-        triples = write_meta(
+        write_meta(
             w,
             iris,
             units,
@@ -290,18 +290,12 @@ def _build(
             inferred_sha=inferred_sha,
             version=version,
         )
-        # the sizes write_meta counted, with the meta graph's own as written
-        triples[iris.meta_graph] = sum(
-            1 for _ in w.quads_for_pattern(None, None, None, ox.NamedNode(iris.meta_graph))
-        )
         seconds["meta"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         relink(settings, w, progress)  # the gap analysis's links, with their provenance in meta
-        for graph in (links, iris.meta_graph):
-            triples[graph] = sum(
-                1 for _ in w.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-            )
         seconds["gap links"] = time.perf_counter() - t0
+    # counted once, by the writer as it publishes (the embedded store records them)
+    triples = store.graph_sizes()
     seconds["total"] = time.perf_counter() - started
     progress(f"built generation {store.current_generation()} in {seconds['total']:.1f} s")
     event(log, "built", generation=store.current_generation(), version=version,
@@ -357,12 +351,10 @@ def write_meta(
     now: datetime,
     inferred_sha: str,
     version: str,
-) -> dict[str, int]:
-    """Record each managed graph's provenance; keep the entries of graphs a build does not manage.
-
-    Returns the triples per graph as counted before the meta graph was written."""
+) -> None:
+    """Record each managed graph's provenance; keep the entries of graphs a build does not manage."""
     meta = ox.NamedNode(iris.meta_graph)
-    sizes = graph_sizes(store)
+    sizes = count_graphs(store, [*(u.graph for u in units), iris.inferred_graph])
     previous_times = {
         s["g"].value: s["t"]
         for s in store.query(  # type: ignore[union-attr]
@@ -419,4 +411,3 @@ def write_meta(
     quads.append(ox.Quad(build_node, ox.NamedNode(BKG + "buildVersion"), ox.Literal(version), meta))
     quads.append(ox.Quad(build_node, ox.NamedNode(PROV + "endedAtTime"), stamp, meta))
     store.extend(quads)
-    return sizes
