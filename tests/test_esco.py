@@ -95,6 +95,38 @@ def test_missing_column_is_named(tmp_path: Path) -> None:
         list(read_esco(source, ox.NamedNode("urn:g")))
 
 
+def test_columns_in_any_order_and_short_rows(tmp_path: Path) -> None:
+    """Columns are found by their header, wherever they are; a row shorter than the header
+    has nothing in the columns it lacks (as csv.DictReader reads it)."""
+    _zips(tmp_path)
+    with zipfile.ZipFile(tmp_path / "esco_v1.1.1_classification_en_csv.zip", "a") as z:
+        z.writestr(
+            "extra/skills_en.csv",
+            "reuseLevel,preferredLabel,conceptUri,skillType,altLabels,status\n"
+            f"transversal,assemble batteries,{SKILL},knowledge,fit cells\n"
+            f",battery chemistry,{SKILL2}\n",
+        )
+    source = find_esco(tmp_path)
+    assert source is not None
+    quads = list(read_esco(source, ox.NamedNode("urn:g")))  # the later skills_en.csv is read
+    skills = {
+        (q.subject.value, q.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1], str(q.object))
+        for q in quads
+        if q.subject.value in (SKILL, SKILL2)
+    }
+    assert skills == {
+        (SKILL, "type", "<http://data.europa.eu/esco/model#Skill>"),
+        (SKILL, "type", "<http://www.w3.org/2004/02/skos/core#Concept>"),
+        (SKILL, "prefLabel", '"assemble batteries"@en'),
+        (SKILL, "altLabel", '"fit cells"@en'),
+        (SKILL, "skillType", "<http://data.europa.eu/esco/skill-type/knowledge>"),
+        (SKILL, "skillReuseLevel", "<http://data.europa.eu/esco/skill-reuse-level/transversal>"),
+        (SKILL2, "type", "<http://data.europa.eu/esco/model#Skill>"),
+        (SKILL2, "type", "<http://www.w3.org/2004/02/skos/core#Concept>"),
+        (SKILL2, "prefLabel", '"battery chemistry"@en'),
+    }
+
+
 def test_directory_without_zips_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="has no file matching"):
         find_esco(tmp_path)
