@@ -54,12 +54,14 @@ DATA_FILES = [
     "entry-profiles.ttl",
     "demand.ttl",
     "sources-demand-2026.ttl",
+    "sources-no-2026-12.ttl",
     "elm-profile.ttl",
     "elm-offers.ttl",
     "sources-se-2026-12.ttl",
     "elm-profile-se.ttl",
     "sources-fi-2026-12.ttl",
     "elm-profile-fi.ttl",
+    "elm-profile-no.ttl",
 ]
 
 LANGS = ("en", "sv", "fi", "nb")
