@@ -365,6 +365,10 @@ VIRTUOSO_DIFFERENCES = {
         "part does not see the outer region and skill (112 rows against 77)"
     ),
     "gap-roles-without-course": "Virtuoso 7 refuses it: SQ156, an internal compiler error",
+    "gap-skills": (
+        "since its optional stage filter became FILTER(IF(COALESCE(?stage, ?thing) = ?thing, true, "
+        "EXISTS {...})) (2026-12-01), Virtuoso 7 answers it differently or refuses it (not isolated)"
+    ),
     "course-offer-coverage": (
         "the fact counts come out about four times larger: Virtuoso 7 repeats solutions of the "
         "zero-or-more path bkg:withinRegion* (the likely cause; not isolated)"
