@@ -2,9 +2,9 @@
 
 A course *leads to* a role when it can be a step of one of the pathway engine's minimal
 routes to the role, from no holdings or from some entry profile, within one country (online
-offers pass every country filter). reach.py finds those courses by one reverse search per
-role, start and country; tests/test_gap_links.py checks them against the engine's complete
-route lists on the curated graph.
+offers pass every country filter). Those courses are found once per country and
+requirement atom (useful.py), shared by every role and start; tests/test_gap_links.py checks
+them against the engine's route lists on the curated graph and on hand-made graphs.
 
 The links are written into their own named graph (`<base>/graph/derived/course-role-links`)
 as `course bkg:leadsToRole role`, with the build version they were computed from, in the
@@ -35,7 +35,7 @@ from ..pathways.engine import model_of
 from ..pathways.filters import Filters
 from ..pathways.loader import load_model
 from ..pathways.model import PathwayModel
-from .reach import ReverseSearch
+from .useful import Usefulness, members
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -61,28 +61,36 @@ def links_graph(kg: KnowledgeGraph) -> str:
     return graph_iri(kg.iris)
 
 
-def links_of(model: PathwayModel, iris: Iris) -> frozenset[tuple[str, str]]:
-    """Every (course, role) pair where the course can be a step of a minimal route to the role."""
+def link_bits(model: PathwayModel, iris: Iris) -> dict[str, int]:
+    """For each role, the courses that lead to it in some country, as a bit set of indexes."""
     codes = {model.region_country.get(r, "") for c in model.courses for r in c.regions} - {""}
     countries = sorted(iris.thing("region", code) for code in codes)
     # within each country (online offers pass every country filter); a route across a border
     # is not searched for: its courses are found by their own country's searches
     places = [Filters(countries=frozenset({c})) for c in countries] or [Filters()]
-    # entry profiles that hold the same things start the same routes: search once for them
+    # entry profiles that hold the same things start the same routes: one start for them
     distinct: dict[tuple[object, ...], str] = {}
     for iri in sorted(model.profiles):
         p = model.profiles[iri]
         distinct.setdefault((frozenset(p.qualifications), frozenset(p.skills), p.experience), iri)
     starts = [model.start(None), *(model.start(model.profiles[i]) for i in distinct.values())]
-    goals = [(r, model.roles[r].requirement) for r in sorted(model.roles)]
-    found: set[tuple[int, str]] = set()
-    for start in starts:
-        for filters in places:
-            search = ReverseSearch(model, start, filters)
-            for role, requirement in goals:
-                if requirement is not None:
-                    found.update((c, role) for c in search.leading_to(requirement))
-    return frozenset((model.courses[c].iri, role) for c, role in found)
+    roles = [(r, req) for r in sorted(model.roles) if (req := model.roles[r].requirement)]
+    found = dict.fromkeys((r for r, _ in roles), 0)
+    for filters in places:
+        useful = Usefulness(model, starts, filters)
+        for (role, _), bits in zip(roles, useful.leading_to([q for _, q in roles]), strict=True):
+            found[role] |= bits
+    return found
+
+
+def links_of(model: PathwayModel, iris: Iris) -> frozenset[tuple[str, str]]:
+    """Every (course, role) pair where the course can be a step of a minimal route to the role."""
+    courses = model.courses
+    return frozenset(
+        (courses[c].iri, role)
+        for role, bits in link_bits(model, iris).items()
+        for c in members(bits)
+    )
 
 
 def compute_links(kg: KnowledgeGraph) -> frozenset[tuple[str, str]]:

@@ -1,0 +1,218 @@
+"""Which courses lead to a role: per requirement atom, the courses useful for it.
+
+An *atom* is one part of an entry requirement that a person can lack: its alternatives part
+(an accepted qualification or EQF level, open to no one by default) or one required skill
+(the pathway engine's goals, `pathways/search.goals_of`). Within one country:
+
+- a course *serves* an atom when it meets it (`pathways/search.meets`), someone can enter it
+  there (it is in the closure of no holdings or of some entry profile under the country's
+  filter) and its own entry does not already demand the atom (a master's entered with a
+  bachelor's degree is never taken to reach a bachelor's level);
+- the atoms a requirement *needs* are its atoms less those made redundant by a sibling: when
+  every course serving another atom of the same requirement meets this one too, and no start
+  holds that other atom without this one, no route ever takes a course for this atom alone
+  (a short course teaching one skill of the degree the role requires);
+- the courses *useful* for an atom are those serving it and, recursively, those useful for
+  the atoms their own requirements need.
+
+A role's courses are the union of the courses useful for the atoms its requirement needs,
+in each country where someone can reach the role. Results are shared by every requirement
+with the same atom, so the work is one pass over a graph of atoms, its cycles (a skill
+taught by courses requiring a skill taught by courses requiring the first) collapsed into
+strongly connected components, with course sets as bit sets. Every course of a pathway
+engine route lies on such a chain of atoms (else the route keeps its other courses without
+it); decision 0052 records how this differs from the earlier per-route reverse search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import networkx as nx
+
+from ..pathways.closure import filter_index_of, index_of
+from ..pathways.filters import Filters
+from ..pathways.model import PathwayModel, Requirement, Start
+from ..pathways.search import Goal
+
+
+def atoms_of(req: Requirement) -> list[Goal]:
+    """The parts of `req` a person can lack: its alternatives (unless open entry), keyed with
+    the experience that validation of prior learning asks (None: not accepted), and skills."""
+    atoms: list[Goal] = []
+    if not req.alternatives_open(0.0):
+        experience = req.min_experience if req.prior_learning else None
+        atoms.append(("alt", req.accepts, req.min_level, experience))
+    atoms.extend(("skill", s) for s in sorted(req.skills))
+    return atoms
+
+
+def holds(start: Start, atom: Goal) -> bool:
+    """`start` meets `atom` by what it holds or its experience."""
+    if atom[0] == "skill":
+        return atom[1] in start.held
+    _, accepts, floor, experience = atom
+    if floor is not None and start.level >= floor:  # type: ignore[operator]
+        return True
+    if experience is not None and start.experience >= experience:  # type: ignore[operator]
+        return True
+    return not accepts.isdisjoint(start.held)  # type: ignore[attr-defined]
+
+
+def bits_of(idxs: Iterator[int] | Sequence[int]) -> int:
+    out = 0
+    for i in idxs:
+        out |= 1 << i
+    return out
+
+
+def members(bits: int) -> Iterator[int]:
+    """The indexes set in `bits`, lowest first."""
+    while bits:
+        low = bits & -bits
+        yield low.bit_length() - 1
+        bits ^= low
+
+
+class Usefulness:
+    """The courses useful for each atom and role within one country (one place filter)."""
+
+    def __init__(self, model: PathwayModel, starts: Sequence[Start], filters: Filters) -> None:
+        self.model, self.starts = model, starts
+        allowed = filter_index_of(model).allowed(filters)
+        index = index_of(model)
+        self.closures = [index.closure(s, allowed, filters) for s in starts]
+        self._taken: dict[tuple[int, ...], int] = {}
+        self._meeting: dict[Goal, int] = {}
+        self._serving: dict[Goal, int] = {}
+        self._needed: dict[str, list[Goal]] = {}
+
+    def meeting(self, atom: Goal) -> int:
+        """Usable courses that meet `atom`, anywhere."""
+        found = self._meeting.get(atom)
+        if found is None:
+            m = self.model
+            if atom[0] == "skill":
+                found = bits_of(m.teachers(atom[1], "duration"))  # type: ignore[arg-type]
+            else:
+                found = bits_of(m.supporters(atom[1], atom[2], "duration"))  # type: ignore[arg-type]
+            self._meeting[atom] = found
+        return found
+
+    def serving(self, atom: Goal) -> int:
+        """Courses that meet `atom` and that some start lacking it can enter here without it."""
+        found = self._serving.get(atom)
+        if found is None:
+            lacking = [i for i, s in enumerate(self.starts) if not holds(s, atom)]
+            key = tuple(lacking)
+            taken = self._taken.get(key)
+            if taken is None:
+                taken = self._taken[key] = bits_of(
+                    c for i in lacking for c in self.closures[i].taken
+                )
+            found = self.meeting(atom) & taken
+            for c in members(found):
+                if not self._enters_without(c, atom, lacking):
+                    found &= ~(1 << c)
+            self._serving[atom] = found
+        return found
+
+    def _enters_without(self, c: int, atom: Goal, lacking: list[int]) -> bool:
+        """Some start of `lacking` (whose closures hold `c`) can meet course `c`'s requirement
+        without `atom`: by another accepted qualification or a lower level, or by experience."""
+        req = self.model.courses[c].requirement
+        if req is None:
+            return False
+        if atom[0] == "skill":
+            return atom[1] not in req.skills
+        if req.open_entry or not self._demands(req, atom):
+            return True
+        return req.prior_learning and any(
+            self.starts[i].experience >= req.min_experience and c in self.closures[i].taken
+            for i in lacking
+        )
+
+    def _demands(self, req: Requirement, atom: Goal) -> bool:
+        """Every qualification or level `req` accepts meets `atom`'s alternatives."""
+        accepts, floor = atom[1], atom[2]
+        levels = self.model.qualification_level
+        if req.min_level is not None and (floor is None or req.min_level < floor):  # type: ignore[operator]
+            return False
+        return all(
+            q in accepts or (floor is not None and levels.get(q, 0.0) >= floor)  # type: ignore[operator,operator]
+            for q in req.accepts
+        )
+
+    def needed(self, req: Requirement) -> list[Goal]:
+        """The atoms of `req` some route must take a course for (none made redundant)."""
+        found = self._needed.get(req.iri)
+        if found is None:
+            atoms = atoms_of(req)
+            held = [[holds(s, a) for a in atoms] for s in self.starts]
+            found = [a for i, a in enumerate(atoms) if not self._implied(i, atoms, held)]
+            self._needed[req.iri] = found
+        return found
+
+    def _implied(self, i: int, atoms: list[Goal], held: list[list[bool]]) -> bool:
+        """Every course serving another atom meets atom `i` too, and no start holds that other
+        atom without atom `i`. Of atoms that imply each other, the first is kept."""
+        atom = atoms[i]
+        for j, other in enumerate(atoms):
+            serve = self.serving(other)
+            if j == i or not serve or serve & ~self.meeting(atom):
+                continue
+            if any(h[j] and not h[i] for h in held):
+                continue
+            mutual = not self.serving(atom) & ~self.meeting(other)
+            if not mutual or j < i:
+                return True
+        return False
+
+    def reachable(self, req: Requirement) -> bool:
+        """Someone can meet `req` here, from no holdings or some entry profile."""
+        return any(
+            req.met(c.held, c.level, s.experience)
+            for s, c in zip(self.starts, self.closures, strict=True)
+        )
+
+    def useful(self, roots: Sequence[Goal]) -> dict[Goal, int]:
+        """The courses useful for each atom reachable from `roots`, as bit sets."""
+        courses = self.model.courses
+        graph: nx.DiGraph = nx.DiGraph()
+        todo = list(dict.fromkeys(roots))
+        graph.add_nodes_from(todo)
+        while todo:
+            atom = todo.pop()
+            below: set[Goal] = set()
+            for c in members(self.serving(atom)):
+                req = courses[c].requirement
+                if req is not None:
+                    below.update(self.needed(req))
+            for b in below:
+                if b not in graph:
+                    todo.append(b)
+                graph.add_edge(atom, b)
+        dag = nx.condensation(graph)
+        done: dict[int, int] = {}
+        for node in reversed(list(nx.topological_sort(dag))):
+            bits = 0
+            for atom in dag.nodes[node]["members"]:
+                bits |= self.serving(atom)
+            for nxt in dag.successors(node):
+                bits |= done[nxt]
+            done[node] = bits
+        mapping = dag.graph["mapping"]
+        return {atom: done[mapping[atom]] for atom in graph}
+
+    def leading_to(self, roles: Sequence[Requirement]) -> list[int]:
+        """For each role requirement, the courses leading to it here (bits; 0 if unreachable)."""
+        reach = [self.reachable(r) for r in roles]
+        needs = [self.needed(r) if ok else [] for r, ok in zip(roles, reach, strict=True)]
+        table = self.useful([a for n in needs for a in n])
+        out = []
+        for n in needs:
+            bits = 0
+            for a in n:
+                bits |= table[a]
+            out.append(bits)
+        return out
