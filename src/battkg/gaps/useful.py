@@ -26,7 +26,7 @@ it); decision 0052 records how this differs from the earlier per-route reverse s
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import networkx as nx
 
@@ -59,19 +59,30 @@ def holds(start: Start, atom: Goal) -> bool:
     return not accepts.isdisjoint(start.held)  # type: ignore[attr-defined]
 
 
-def bits_of(idxs: Iterator[int] | Sequence[int]) -> int:
-    out = 0
-    for i in idxs:
-        out |= 1 << i
-    return out
+def bits_of(idxs: Iterable[int]) -> int:
+    """A bit set of indexes (made through bytes: or-ing bits into a growing int is quadratic)."""
+    found = list(idxs)
+    if not found:
+        return 0
+    buffer = bytearray((max(found) >> 3) + 1)
+    for i in found:
+        buffer[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(buffer, "little")
 
 
 def members(bits: int) -> Iterator[int]:
     """The indexes set in `bits`, lowest first."""
-    while bits:
-        low = bits & -bits
-        yield low.bit_length() - 1
-        bits ^= low
+    if bits.bit_count() < 64:
+        while bits:
+            low = bits & -bits
+            yield low.bit_length() - 1
+            bits ^= low
+        return
+    for at, byte in enumerate(bits.to_bytes((bits.bit_length() + 7) >> 3, "little")):
+        while byte:
+            low = byte & -byte
+            yield (at << 3) + low.bit_length() - 1
+            byte ^= low
 
 
 class Usefulness:
@@ -83,6 +94,8 @@ class Usefulness:
         index = index_of(model)
         self.closures = [index.closure(s, allowed, filters) for s in starts]
         self._taken: dict[tuple[int, ...], int] = {}
+        self._start_taken = [bits_of(c.taken) for c in self.closures]
+        self._level_bits: dict[float, int] = {}
         self._meeting: dict[Goal, int] = {}
         self._serving: dict[Goal, int] = {}
         self._needed: dict[str, list[Goal]] = {}
@@ -93,10 +106,23 @@ class Usefulness:
         if found is None:
             m = self.model
             if atom[0] == "skill":
-                found = bits_of(m.teachers(atom[1], "duration"))  # type: ignore[arg-type]
+                found = bits_of(m.awarders.get(int(atom[1]), ()))  # type: ignore[call-overload]
             else:
-                found = bits_of(m.supporters(atom[1], atom[2], "duration"))  # type: ignore[arg-type]
+                found = bits_of(c for q in atom[1] for c in m.awarders.get(q, ()))  # type: ignore[attr-defined]
+                if atom[2] is not None:
+                    found |= self._at_level(atom[2])  # type: ignore[arg-type]
             self._meeting[atom] = found
+        return found
+
+    def _at_level(self, floor: float) -> int:
+        """Usable courses awarding a qualification at EQF level `floor` or above."""
+        found = self._level_bits.get(floor)
+        if found is None:
+            found = self._level_bits[floor] = bits_of(
+                c.idx
+                for c in self.model.courses
+                if c.usable and c.award_level > 0 and c.award_level >= floor
+            )
         return found
 
     def serving(self, atom: Goal) -> int:
@@ -107,9 +133,10 @@ class Usefulness:
             key = tuple(lacking)
             taken = self._taken.get(key)
             if taken is None:
-                taken = self._taken[key] = bits_of(
-                    c for i in lacking for c in self.closures[i].taken
-                )
+                taken = 0
+                for i in lacking:
+                    taken |= self._start_taken[i]
+                self._taken[key] = taken
             found = self.meeting(atom) & taken
             for c in members(found):
                 if not self._enters_without(c, atom, lacking):
