@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from battkg import datasets
 from battkg.gaps.links import ensure_links, links_graph
+from battkg.gaps.service import labels_of
 from battkg.gaps.useful import Usefulness, members
 from battkg.ingest import read_partner_file
 from battkg.kg import KnowledgeGraph
@@ -151,3 +152,9 @@ def test_a_region_without_demand_shows_capacity_alone(curated_kg: KnowledgeGraph
     assert page.status_code == 200
     assert "no demand data for this region: capacity alone" in page.text
 
+
+def test_the_gap_labels_are_the_pathway_models(curated_kg: KnowledgeGraph) -> None:
+    labels = labels_of(curated_kg)  # what the gap page's first request reads, alone
+    model = model_of(curated_kg).labels
+    assert len(labels.pref) > 500
+    assert labels.pref == model.pref and labels.alt == model.alt

@@ -10,7 +10,8 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
-from ..pathways.engine import model_of
+from ..pathways.labels import Labels
+from ..pathways.loader import Lit, parse_term, tsv_lines
 from .analysis import GapQuery, analyse
 from .inputs import LEVELS, MEASURES, Inputs, load_inputs
 
@@ -32,8 +33,25 @@ def inputs_of(kg: KnowledgeGraph) -> Inputs:
     return found
 
 
+def labels_of(kg: KnowledgeGraph) -> Labels:
+    """The labels of everything, read alone once per store generation: the gap page and
+    answers need nothing else of the pathway model, which takes a minute to read at 50,000
+    courses (the same query, queries/pathways/labels.rq, so the same labels)."""
+    return kg.derived("gap-labels", lambda: _read_labels(kg))
+
+
+def _read_labels(kg: KnowledgeGraph) -> Labels:
+    labels = Labels()
+    for line in tsv_lines(kg, "labels"):
+        thing, preferred, cell = line.split("\t")
+        label = parse_term(cell)
+        if isinstance(label, Lit):
+            labels.add(thing[1:-1], label.lang, label.value, preferred=preferred.startswith("true"))
+    return labels
+
+
 def labeller(kg: KnowledgeGraph, lang: str):  # type: ignore[no-untyped-def]
-    labels = model_of(kg).labels
+    labels = labels_of(kg)
 
     def label(iri: str) -> str:
         return labels.get(iri, lang)
