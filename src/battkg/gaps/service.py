@@ -44,9 +44,10 @@ def _read_labels(kg: KnowledgeGraph) -> Labels:
     labels = Labels()
     for line in tsv_lines(kg, "labels"):
         thing, preferred, cell = line.split("\t")
-        label = parse_term(cell)
-        if isinstance(label, Lit):
-            labels.add(thing[1:-1], label.lang, label.value, preferred=preferred.startswith("true"))
+        label, flag = parse_term(cell), parse_term(preferred)
+        if isinstance(label, Lit):  # a store may give the boolean as 1 (Virtuoso does)
+            chosen = isinstance(flag, Lit) and flag.value in ("true", "1")
+            labels.add(thing[1:-1], label.lang, label.value, preferred=chosen)
     return labels
 
 
