@@ -52,7 +52,10 @@ def _replica(server: Server, folder: Path, home: Path) -> tuple[subprocess.Popen
     folder.mkdir(parents=True, exist_ok=True)
     log = (folder / "replica.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "battkg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        # one serving process each: a replica is the unit here (with two, a request could meet
+        # the process that has not yet re-read the control graph; test_serve_workers.py tests that)
+        [sys.executable, "-m", "battkg.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", "1"],
         env=env, cwd=folder, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

@@ -94,7 +94,7 @@ def _serve(args: argparse.Namespace, kg: KnowledgeGraph) -> int:
     if workers == 1:
         from .web.app import create_app
 
-        app = create_app(kg=kg)
+        app = create_app(kg=kg, warm_up=True)
     serve(app, host=args.host, port=args.port, log_level=args.log_level, workers=workers)
     return EXIT_OK
 

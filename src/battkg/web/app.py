@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from .. import __version__
 from ..kg import KnowledgeGraph
 from ..settings import Settings
-from . import contract, elm, errors, health, linked, offload, pages, queries, sparql
+from . import contract, elm, errors, health, linked, offload, pages, queries, sparql, warmup
 from . import datasets as datasets_api
 from . import gaps as gaps_api
 from . import pathways as pathways_api
@@ -24,7 +24,11 @@ DESCRIPTION = (
 )
 
 
-def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, kg: KnowledgeGraph | None = None, *, warm_up: bool = False
+) -> FastAPI:
+    """The service's app. `warm_up`: compute each generation's caches in the background
+    (warmup.py; `battkg serve` does), so that no request pays for them."""
     if kg is None:
         kg = KnowledgeGraph(settings or Settings.from_env())
     app = FastAPI(
@@ -33,6 +37,7 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
+        lifespan=warmup.lifespan(kg) if warm_up else None,
     )
     app.state.kg = kg
     offload.install(app, kg.settings.query_workers)

@@ -40,7 +40,7 @@ def serving_app() -> FastAPI:
 
     settings = Settings.from_env()
     configure(settings.log_level)
-    return create_app(settings)
+    return create_app(settings, warm_up=True)
 
 
 def serve(app: FastAPI | None, *, host: str, port: int, log_level: str, workers: int) -> None:
