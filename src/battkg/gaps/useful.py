@@ -27,6 +27,7 @@ it); decision 0052 records how this differs from the earlier per-route reverse s
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -85,6 +86,42 @@ def members(bits: int) -> Iterator[int]:
             byte ^= low
 
 
+@dataclass
+class Entries:
+    """Courses by what their entry asks, as bit sets (made once per model)."""
+
+    #: skill -> usable courses whose entry requires it
+    requiring: dict[int, int] = field(default_factory=dict)
+    #: (accepted qualifications, lowest accepted level) -> usable courses without open entry
+    by_entry: dict[tuple[frozenset[int], float | None], int] = field(default_factory=dict)
+    #: usable courses that validation of prior learning can open
+    prior_learning: int = 0
+
+
+def entries_of(model: PathwayModel) -> Entries:
+    found: Entries | None = model.caches.get("gap-entries")
+    if found is None:
+        requiring: dict[int, list[int]] = {}
+        by_entry: dict[tuple[frozenset[int], float | None], list[int]] = {}
+        prior = []
+        for c in model.courses:
+            req = c.requirement
+            if req is None or not c.usable:
+                continue
+            for skill in req.skills:
+                requiring.setdefault(skill, []).append(c.idx)
+            if not req.open_entry:
+                by_entry.setdefault((req.accepts, req.min_level), []).append(c.idx)
+            if req.prior_learning:
+                prior.append(c.idx)
+        found = model.caches["gap-entries"] = Entries(
+            {s: bits_of(cs) for s, cs in requiring.items()},
+            {k: bits_of(cs) for k, cs in by_entry.items()},
+            bits_of(prior),
+        )
+    return found
+
+
 class Usefulness:
     """The courses useful for each atom and role within one country (one place filter)."""
 
@@ -137,37 +174,40 @@ class Usefulness:
                 for i in lacking:
                     taken |= self._start_taken[i]
                 self._taken[key] = taken
-            found = self.meeting(atom) & taken
-            for c in members(found):
-                if not self._enters_without(c, atom, lacking):
-                    found &= ~(1 << c)
+            found = self._entered_without(atom, self.meeting(atom) & taken, lacking)
             self._serving[atom] = found
         return found
 
-    def _enters_without(self, c: int, atom: Goal, lacking: list[int]) -> bool:
-        """Some start of `lacking` (whose closures hold `c`) can meet course `c`'s requirement
-        without `atom`: by another accepted qualification or a lower level, or by experience."""
-        req = self.model.courses[c].requirement
-        if req is None:
-            return False
+    def _entered_without(self, atom: Goal, candidates: int, lacking: list[int]) -> int:
+        """Those of `candidates` that some start of `lacking` (whose closures hold them) can
+        enter without `atom`: by another accepted qualification or a lower level, or by its
+        experience. Courses with the same entry are decided together (bit sets)."""
+        entries = entries_of(self.model)
         if atom[0] == "skill":
-            return atom[1] not in req.skills
-        if req.open_entry or not self._demands(req, atom):
-            return True
-        return req.prior_learning and any(
-            self.starts[i].experience >= req.min_experience and c in self.closures[i].taken
-            for i in lacking
-        )
+            return candidates & ~entries.requiring.get(int(atom[1]), 0)  # type: ignore[call-overload]
+        demanding = 0
+        for (accepts, floor), bits in entries.by_entry.items():
+            if bits & candidates and self._demands(accepts, floor, atom):
+                demanding |= bits
+        demanding &= candidates
+        courses = self.model.courses
+        for c in members(demanding & entries.prior_learning):
+            need = courses[c].requirement.min_experience  # type: ignore[union-attr]
+            if any(
+                self.starts[i].experience >= need and c in self.closures[i].taken for i in lacking
+            ):
+                demanding &= ~(1 << c)
+        return candidates & ~demanding
 
-    def _demands(self, req: Requirement, atom: Goal) -> bool:
-        """Every qualification or level `req` accepts meets `atom`'s alternatives."""
-        accepts, floor = atom[1], atom[2]
+    def _demands(self, accepts: frozenset[int], min_level: float | None, atom: Goal) -> bool:
+        """Every qualification or level an entry accepts meets `atom`'s alternatives."""
+        wanted, floor = atom[1], atom[2]
         levels = self.model.qualification_level
-        if req.min_level is not None and (floor is None or req.min_level < floor):  # type: ignore[operator]
+        if min_level is not None and (floor is None or min_level < floor):  # type: ignore[operator]
             return False
         return all(
-            q in accepts or (floor is not None and levels.get(q, 0.0) >= floor)  # type: ignore[operator,operator]
-            for q in req.accepts
+            q in wanted or (floor is not None and levels.get(q, 0.0) >= floor)  # type: ignore[operator,operator]
+            for q in accepts
         )
 
     def needed(self, req: Requirement) -> list[Goal]:
