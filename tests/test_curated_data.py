@@ -15,6 +15,7 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib import Literal, URIRef
@@ -78,6 +79,26 @@ def union_graph() -> rdflib.Graph:
     for path in sorted(ONTOLOGY.glob("*.ttl")) + sorted(DATA.glob("*.ttl")):
         g.parse(path, format="turtle")
     return g
+
+
+@lru_cache(maxsize=1)
+def union_store() -> ox.Store:
+    """The same union in an in-memory Oxigraph store, for the check queries (the store
+    `battkg check` runs them on; rdflib took about 70 s for them, Oxigraph about 2 s)."""
+    store = ox.Store()
+    for path in sorted(ONTOLOGY.glob("*.ttl")) + sorted(DATA.glob("*.ttl")):
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def check_rows(store: ox.Store, path: Path) -> list[tuple[str, str | None]]:
+    """(focus, message) of each row a check query finds."""
+    solutions = store.query(path.read_text(encoding="utf-8"))
+    assert isinstance(solutions, ox.QuerySolutions), path.name
+    return [
+        (row["focus"].value, None if row["message"] is None else row["message"].value)
+        for row in solutions
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -242,8 +263,8 @@ def test_there_are_check_queries_with_headers() -> None:
 
 @pytest.mark.parametrize("path", check_queries(), ids=check_name)
 def test_check_query_passes_on_curated_data(path: Path) -> None:
-    rows = list(union_graph().query(path.read_text(encoding="utf-8")))
-    shown = "\n".join(f"  {r[0]}  {r[1]}" for r in rows[:20])
+    rows = check_rows(union_store(), path)
+    shown = "\n".join(f"  {focus}  {message}" for focus, message in rows[:20])
     assert not rows, f"{path.name} found {len(rows)} fault(s):\n{shown}"
 
 
@@ -252,18 +273,18 @@ def test_check_query_finds_fault_in_broken_example(path: Path) -> None:
     name = check_name(path)
     assert name in BROKEN_EXAMPLES, f"add a broken example for {path.name} to BROKEN_EXAMPLES"
     turtle, expected = BROKEN_EXAMPLES[name]
-    g = rdflib.Graph()
-    for t in ontology_graph():
-        g.add(t)
-    g.parse(data=PREFIXES + turtle, format="turtle")
-    rows = list(g.query(path.read_text(encoding="utf-8")))
+    store = ox.Store()
+    for path_ in sorted(ONTOLOGY.glob("*.ttl")):
+        store.load(path=str(path_), format=ox.RdfFormat.TURTLE)
+    store.load(PREFIXES + turtle, format=ox.RdfFormat.TURTLE)
+    rows = check_rows(store, path)
     assert rows, f"{path.name} found nothing in its broken example"
-    assert all(len(r) >= 2 and r[1] is not None for r in rows), "every row needs a ?message"
+    assert all(message is not None for _, message in rows), "every row needs a ?message"
     if expected is not None:
-        assert URIRef(ID + expected) in {r[0] for r in rows}, (
+        assert ID + expected in {focus for focus, _ in rows}, (
             f"{path.name} did not report {expected}"
         )
-    assert not any(str(r[0]).startswith(ID + "vocab/") for r in rows)
+    assert not any(focus.startswith(ID + "vocab/") for focus, _ in rows)
 
 
 # ---------------------------------------------------------------------------
