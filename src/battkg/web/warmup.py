@@ -1,8 +1,9 @@
 """Warm a store generation's caches before a request needs them (`battkg serve`).
 
-The pathway model, the gap analysis's inputs and the guide's directory are read from the
-store once per generation (`KnowledgeGraph.derived`), by the first request that needs
-them: with full ESCO that request waited seconds while the others were quick. A serving
+The pathway model, the gap analysis's inputs, labels and first answers, and the guide's
+directory are computed once per generation (`KnowledgeGraph.derived`), by the first
+request that needs them: with full ESCO that request waited about a second while the
+others took tens of milliseconds (bench/warmup_bench.py). A serving
 process of `battkg serve` runs a daemon thread that computes them when it starts and
 again whenever the published generation changes (one `stat` of the store's pointer every
 `interval` seconds). A request that arrives while a value is being computed waits for
@@ -38,9 +39,13 @@ def _pathways(kg: KnowledgeGraph) -> object:
 
 
 def _gaps(kg: KnowledgeGraph) -> object:
-    from ..gaps.service import inputs_of
+    """The gap analysis's inputs and labels, and its answer for all regions in each language
+    (the gap page's first view)."""
+    from ..gaps.service import LANGS, gap_report, inputs_of, labels_of
 
-    return inputs_of(kg)
+    inputs_of(kg)
+    labels_of(kg)
+    return [gap_report(kg, lang=lang) for lang in LANGS]
 
 
 def _directory(kg: KnowledgeGraph) -> object:
@@ -54,7 +59,7 @@ TASKS: tuple[tuple[str, Callable[[KnowledgeGraph], object]], ...] = (
     ("health", lambda kg: (kg.version(), kg.graph_sizes())),
     ("pathways", _pathways),
     ("guide-directory", _directory),
-    ("gap-inputs", _gaps),
+    ("gaps", _gaps),
 )
 
 
