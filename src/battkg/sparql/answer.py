@@ -60,8 +60,9 @@ def answer(
             fix=f"accept one of {', '.join(offers)}",
             details={"accept": accept, "available": offers},
         )
+    store_path, reader = executor.served(kg)
     job = Job(
-        store_path=executor.generation_path(kg),
+        store_path=store_path,
         query=request.query,
         default_graphs=request.default_graphs,
         named_graphs=request.named_graphs,
@@ -72,4 +73,4 @@ def answer(
         base_iri=base_iri,
         query_dataset=request.query_dataset,
     )
-    return executor.run(kg, job, pool, trusted=trusted)
+    return executor.run(kg, job, pool, trusted=trusted, reader=reader)

@@ -24,6 +24,7 @@ import threading
 import time
 from multiprocessing.connection import Connection
 
+from battkg.backend import ReadableStore
 from battkg.errors import BattkgError, QueryError, QueryTimeout, StoreError
 from battkg.kg import KnowledgeGraph
 from battkg.limits import DEFAULT_QUERY_MEMORY
@@ -41,6 +42,7 @@ __all__ = [
     "QueryExecutor",
     "executor_for",
     "run",
+    "served",
 ]
 
 log = logger(__name__)
@@ -231,29 +233,44 @@ def executor_for(kg: KnowledgeGraph, pool: str = SPARQL_POOL) -> QueryExecutor:
 
 def generation_path(kg: KnowledgeGraph) -> str:
     """The directory of the store generation being served (the store is opened to find it)."""
-    kg.reader()
+    return served(kg)[0]
+
+
+def served(kg: KnowledgeGraph) -> tuple[str, ReadableStore]:
+    """The generation being served: its directory and the service's reader of it, from one
+    look at `CURRENT` (a request that asked twice paid two `stat`s and could, across a
+    publish, pair one generation's directory with the other's reader)."""
+    reader = kg.reader()
     generation = kg.store.generation
     if generation is None:
         raise StoreError(
             f"there is no built store at {kg.settings.store}", fix="run `battkg build` first"
         )
-    return kg.store.generation_address(generation)
+    return kg.store.generation_address(generation), reader
 
 
-def run(kg: KnowledgeGraph, job: Job, pool: str = SPARQL_POOL, *, trusted: bool = False) -> Answer:
+def run(
+    kg: KnowledgeGraph,
+    job: Job,
+    pool: str = SPARQL_POOL,
+    *,
+    trusted: bool = False,
+    reader: ReadableStore | None = None,
+) -> Answer:
     """Run `job` on the generation `kg` serves, in `pool`, within kg.settings.query_timeout.
 
-    `trusted`: the query text is battkg's own (a named query), not a client's."""
+    `trusted`: the query text is battkg's own (a named query), not a client's. `reader`:
+    the service's reader of `job.store_path` (from `served`), used in process."""
     if is_remote(kg.store):  # the SPARQL server runs it; the HTTP client enforces the limit
         return run_job(job, {job.store_path: reader_for(kg, trusted=trusted)})
     if pool == IN_PROCESS:
         if not trusted:
             raise ValueError("only battkg's own queries run in process")
-        return _in_process(kg, job)
+        return _in_process(kg, job, reader)
     return executor_for(kg, pool).run(job, kg.settings.query_timeout)
 
 
-def _in_process(kg: KnowledgeGraph, job: Job) -> Answer:
+def _in_process(kg: KnowledgeGraph, job: Job, reader: ReadableStore | None) -> Answer:
     """A named query in the calling thread on the service's own read-only store: no pickling,
     no pipe, no process hop (pyoxigraph releases the GIL while it evaluates).
 
@@ -265,7 +282,7 @@ def _in_process(kg: KnowledgeGraph, job: Job) -> Answer:
         return executor_for(kg, NAMED_POOL).run(job, limit)
     started = time.monotonic()
     try:
-        return run_job(job, {job.store_path: kg.reader()})
+        return run_job(job, {job.store_path: reader or kg.reader()})
     finally:
         took = time.monotonic() - started
         if took > SLOW_SHARE * limit:
