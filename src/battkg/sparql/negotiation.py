@@ -6,6 +6,7 @@ the order of `offers` (the server's preference), or None when nothing is accepta
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -106,8 +107,27 @@ def quality(ranges: list[MediaRange], media_type: str) -> float:
     return best_q if best >= 0 else 0.0
 
 
-def choose(accept: str | None, offers: list[str]) -> str | None:
-    """The offer with the highest q-value (> 0); among equals the first offer."""
+def choose(accept: str | None, offers: Sequence[str]) -> str | None:
+    """The offer with the highest q-value (> 0); among equals the first offer.
+
+    A request negotiates several times (page or results, then which results), and most
+    clients send one of a few Accept headers: the choice for a short header is kept
+    (`_chosen`, bounded), a long one is worked out each time so it cannot fill the cache."""
+    if accept is None or len(accept) <= CACHED_ACCEPT_CHARS:
+        return _chosen(accept, tuple(offers))
+    return _choose(accept, offers)
+
+
+#: the longest Accept header whose choices are kept (a browser's is about 100-200 characters)
+CACHED_ACCEPT_CHARS = 512
+
+
+@functools.lru_cache(maxsize=512)
+def _chosen(accept: str | None, offers: tuple[str, ...]) -> str | None:
+    return _choose(accept, offers)
+
+
+def _choose(accept: str | None, offers: Sequence[str]) -> str | None:
     ranges = parse_accept(accept)
     best, best_q = None, 0.0
     for offer in offers:
@@ -122,7 +142,7 @@ def prefers_html(accept: str | None, offers: Sequence[str]) -> bool:
     return choose(accept, [*offers, HTML]) == HTML
 
 
-def require(accept: str | None, offers: list[str], what: str) -> str:
+def require(accept: str | None, offers: Sequence[str], what: str) -> str:
     """Like `choose`, but a 406 error naming what can be given when nothing fits."""
     chosen = choose(accept, offers)
     if chosen is None:
