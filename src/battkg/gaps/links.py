@@ -76,10 +76,15 @@ def link_bits(model: PathwayModel, iris: Iris) -> dict[str, int]:
     starts = [model.start(None), *(model.start(model.profiles[i]) for i in distinct.values())]
     roles = [(r, req) for r in sorted(model.roles) if (req := model.roles[r].requirement)]
     found = dict.fromkeys((r for r, _ in roles), 0)
+    requirements = [q for _, q in roles]
+    # one start at a time: shared by several starts, a chain of atoms could join a course one
+    # start enters by experience with a programme another enters by its level, which no
+    # person's route holds (470 such links on the curated graph, decision 0052)
     for filters in places:
-        useful = Usefulness(model, starts, filters)
-        for (role, _), bits in zip(roles, useful.leading_to([q for _, q in roles]), strict=True):
-            found[role] |= bits
+        for start in starts:
+            useful = Usefulness(model, [start], filters)
+            for (role, _), bits in zip(roles, useful.leading_to(requirements), strict=True):
+                found[role] |= bits
     return found
 
 
