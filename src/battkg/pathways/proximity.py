@@ -40,8 +40,11 @@ def ranked_routes(
         found = find_routes(model, start, goal, within, k=k, rank=rank)
         ordered = _order(model, found.routes, d)
         if len(ordered) == k and _far_and_unknown(model, ordered[0], d):
-            found = find_routes(model, start, goal, within, k=k + EXTRA, rank=rank)
-            ordered = _order(model, found.routes, d)[:k]
+            more = find_routes(model, start, goal, within, k=k + EXTRA, rank=rank)
+            if len(more.routes) >= k:  # fewer: the time budget stopped it, keep what was found
+                found, ordered = more, _order(model, more.routes, d)[:k]
+            else:
+                found.truncated = True
         return ordered, not found.truncated
 
     if not d.home_country:

@@ -30,7 +30,7 @@ from .relaxed import RelaxedBound, SharedTables
 
 Goal = tuple[object, ...]  # ("alt", accepts, min_level) or ("skill", item)
 DEFAULT_MAX_NODES = 4_000  # for the exact search; the greedy fallback gets as many again
-GREEDY_WEIGHT = 2.0
+GREEDY_WEIGHT = 5.0  # was 2: on the real data 2 took 3,444 nodes to a first route, 5 took 110
 
 
 @dataclass(frozen=True)
