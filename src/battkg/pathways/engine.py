@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..errors import UsageError
 from .answer import Describer
 from .bounds import ladder_for
+from .budget import answer_budget, past
 from .closure import filter_index_of, index_of
 from .diagnose import home_route_of_unknown_status, nearest_without, no_route_reasons
 from .filters import Filters
@@ -203,8 +204,29 @@ def find_pathways(
     job: str | None = None,
 ) -> PathwayAnswer:
     """The k best distinct routes for a person (a preset, what else they hold, their home
-    and situation) to a role."""
+    and situation) to a role, within the answer's time budget (`BATTKG_PATHWAY_TIMEOUT`)."""
     _check(k, rank, lang)
+    with answer_budget(kg.settings.pathway_timeout):
+        return _answer(kg, role, entry, k, rank, filters, lang, holds, experience, home,
+                       situation, online, cross_border, job)  # fmt: skip
+
+
+def _answer(
+    kg: KnowledgeGraph,
+    role: str,
+    entry: str | None,
+    k: int,
+    rank: str,
+    filters: Filters | None,
+    lang: str,
+    holds: Sequence[str],
+    experience: float | None,
+    home: str | None,
+    situation: str | None,
+    online: bool,
+    cross_border: bool,
+    job: str | None,
+) -> PathwayAnswer:
     model = model_of(kg)
     role_node = model.roles[resolve(model, kg.iris, "role", role, lang, parameter="role")]
     person = make_person(
@@ -257,10 +279,12 @@ def find_pathways(
         routes, complete = ranked_routes(
             model, start, role_node.requirement, search_filters, k, rank, d
         )
+        # each explanation is a few ms; past the budget only the first route is explained
+        shown = [r for i, r in enumerate(routes) if i == 0 or not past(exact=False)]
         answer.routes = [
-            d.route(i + 1, r, start, role_node, search_filters) for i, r in enumerate(routes)
+            d.route(i + 1, r, start, role_node, search_filters) for i, r in enumerate(shown)
         ]
-        answer.complete = complete
+        answer.complete = complete and len(shown) == len(routes)
     answer.found = bool(answer.routes)
     if answer.found and person.home_country and not answer.routes[0].in_home_country:
         answer.notes.append(
@@ -269,8 +293,9 @@ def find_pathways(
             )
         )
     if not answer.found:
-        answer.reasons = no_route_reasons(model, start, role_node, search_filters, rank, d)
-        nearest = nearest_without(model, start, role_node, search_filters, rank, d)
+        with answer_budget(kg.settings.pathway_timeout, fresh=True):
+            answer.reasons = no_route_reasons(model, start, role_node, search_filters, rank, d)
+            nearest = nearest_without(model, start, role_node, search_filters, rank, d)
         if nearest is not None:
             answer.nearest = NearestRoute(*nearest)
     elif answer.routes[0].steps == []:
