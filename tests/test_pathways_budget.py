@@ -13,7 +13,7 @@ from battkg.pathways import bestfirst
 from battkg.pathways.engine import find_pathways, model_of
 from battkg.pathways.filters import Filters
 from battkg.pathways.person import offer_filters
-from battkg.pathways.search import find_routes
+from battkg.pathways.search import DEFAULT_MAX_NODES, find_routes
 
 ID = "https://w3id.org/battkg/id/"
 HEAVY = ("battery-cell-engineer", "compulsory-school-only")
@@ -23,8 +23,9 @@ def test_the_greedy_fallback_shares_one_node_budget_across_the_parts(
     curated_kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each part of the k-best partition the exact search could not finish got a greedy search
-    with a fresh node limit of its own (with UiS ENE210 in the data: 11 searches, 25,000 nodes
-    for one answer); now all parts share one."""
+    with a fresh node limit of its own (here, k = 5: 18 searches, 23,960 nodes; with UiS ENE210 in
+    the data, k = 3: 11 searches, 24,748 nodes
+    for one search); now all parts share one."""
     model = model_of(curated_kg)
     expanded: list[int] = []
     run = bestfirst.BestFirst.run
@@ -39,9 +40,9 @@ def test_the_greedy_fallback_shares_one_node_budget_across_the_parts(
     start = model.start(model.profiles[ID + "entry-profile/" + HEAVY[1]])
     goal = model.roles[ID + "role/" + HEAVY[0]].requirement
     assert goal is not None
-    limit = 1_500
+    limit = DEFAULT_MAX_NODES
     found = find_routes(
-        model, start, goal, Filters(statuses=statuses, audiences=audiences), k=6, max_nodes=limit
+        model, start, goal, Filters(statuses=statuses, audiences=audiences), k=5, max_nodes=limit
     )
     assert found.truncated and not found.optimal
     # the exact search's limit, then as much again for the greedy fallback of all parts
