@@ -28,6 +28,7 @@ from .errors import InputError
 from .esco import EscoSource, find_esco, official_labels, read_esco
 from .inference import dataset_graphs, reason_base, reason_datasets
 from .ingest.source import parse_file
+from .loading import BackgroundLoad
 from .logs import event, logger
 from .namespaces import BKG, DCTERMS, PROV, RDF, VOID, XSD, Iris
 from .reasoning import ReasoningReport, SchemaCache
@@ -262,14 +263,22 @@ def _build(
             else:
                 w.add_graph(node)
                 fresh.append(quads)
-        if fresh:
-            progress(f"storing {sum(map(len, fresh)):,} triples in {len(fresh)} new graphs")
-            w.bulk_extend(itertools.chain.from_iterable(fresh))
         seconds["store"] = time.perf_counter() - t0
 
+        # the new graphs loaded on a second thread while reasoning reads their parsed quads
+        # (loading.py); nothing else writes the store until the load has ended
         t0 = time.perf_counter()
+        loading = None
+        if fresh:
+            progress(f"storing {sum(map(len, fresh)):,} triples in {len(fresh)} new graphs")
+            loading = BackgroundLoad(w, itertools.chain.from_iterable(fresh))
         progress(f"reasoning ({reasoner})")
-        report = reason_base(w, iris, engine=reasoner, written=parsed)
+        try:
+            report = reason_base(w, iris, engine=reasoner, written=parsed, settle=_waiter(loading))
+        finally:
+            if loading is not None:
+                loading.wait()  # the load's error, if any, fails the build (generation discarded)
+                seconds["store, waited"] = loading.waited
         if dataset_graphs(w, iris):
             progress("reasoning over partner datasets")
             reason_datasets(w, iris, schemas=schemas)
@@ -310,6 +319,10 @@ def _build(
         triples,
         report,
     )
+
+
+def _waiter(loading: BackgroundLoad | None) -> Callable[[], None]:
+    return loading.wait if loading is not None else lambda: None
 
 
 def _replace_graph(store: WritableStore, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pyoxigraph as ox
 
@@ -52,11 +52,14 @@ def reason_base(
     iris: Iris,
     engine: str = "reasonable",
     written: Mapping[str, Sequence[ox.Quad]] | None = None,
+    settle: Callable[[], None] = lambda: None,
 ) -> ReasoningReport:
-    """Rewrite the base inferred graph; `written` holds the quads a build just wrote."""
+    """Rewrite the base inferred graph; `written` holds the quads a build just wrote (or is
+    still loading: `settle` waits for that load, reasoning.infer)."""
     schema, local, bulk = _layout(store, iris, dataset_graphs(store, iris))
     target = ox.NamedNode(iris.inferred_graph)
-    return infer(store, local, bulk, target, engine=engine, schema_graphs=schema, written=written)
+    return infer(store, local, bulk, target, engine=engine, schema_graphs=schema,
+                 written=written, settle=settle)  # fmt: skip
 
 
 def reason_datasets(

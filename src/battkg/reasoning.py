@@ -36,7 +36,7 @@ import hashlib
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -97,13 +97,16 @@ def infer(
     schema_graphs: Iterable[ox.NamedNode] = (),
     known_graphs: Iterable[ox.NamedNode] = (),
     written: Mapping[str, Sequence[ox.Quad]] | None = None,
+    settle: Callable[[], None] = lambda: None,
 ) -> ReasoningReport:
     """Replace `target` with what the local and bulk graphs entail and no graph asserts.
 
     `schema_graphs` (a subset of the local graphs: the ontology) are also closed with
     owlrl alone, for the schema entailments a fast engine may skip. Triples of
     `known_graphs` (another inferred graph) are not repeated in `target`. `written` holds
-    the quads just written to some graphs, read from there instead of from the store.
+    the quads just written to some graphs, read from there instead of from the store; they
+    may still be loading (build.py): the store is read only for other graphs, and written
+    after `settle()`, which waits for that load.
     """
     local_graphs, bulk_graphs = list(local_graphs), list(bulk_graphs)
     seconds: dict[str, float] = {}
@@ -118,19 +121,18 @@ def infer(
     closed = full_closure(base, engine)
     schema_graphs = list(schema_graphs)
     if schema_graphs and engine != "owlrl":
-        closed |= _schema_closure(store, schema_graphs, base)
+        closed |= _schema_closure(store, schema_graphs, base, written)
     graphs = [*local_graphs, *bulk_graphs]
-    first = [
-        (q.subject, q.predicate, q.object)
-        for q in graph_to_quads(closed - base, target)
-        if not _asserted(store, q, graphs)
-    ]
+    candidates = [(q.subject, q.predicate, q.object) for q in graph_to_quads(closed - base, target)]
+    asserted = _asserted_triples(store, candidates, graphs, written)
+    first = [t for t in candidates if t not in asserted]
     seconds["local"] = time.perf_counter() - started
 
     started = time.perf_counter()
     schema = compile_schema(closed)
     second, rounds = apply_rules(store, graphs, schema, first, written)
     derived = [ox.Quad(s, p, o, target) for s, p, o in [*first, *second]]
+    settle()
     known_graphs = list(known_graphs)
     if known_graphs:
         derived = [q for q in derived if not _asserted(store, q, known_graphs)]
@@ -154,7 +156,10 @@ _SCHEMA_CLOSURES_KEPT = 4
 
 
 def _schema_closure(
-    store: ReadableStore, schema_graphs: list[ox.NamedNode], base: set[Triple]
+    store: ReadableStore,
+    schema_graphs: list[ox.NamedNode],
+    base: set[Triple],
+    written: Mapping[str, Sequence[ox.Quad]] | None = None,
 ) -> set[Triple]:
     """owlrl over the schema, plus one real literal of each datatype the data uses.
 
@@ -164,7 +169,7 @@ def _schema_closure(
     tbox = {
         (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
         for g in schema_graphs
-        for q in store.quads_for_pattern(None, None, None, g)
+        for q in _quads(store, g, written)
     }
     seen: set[rdflib.URIRef] = set()
     for _, _, o in base:
@@ -199,6 +204,34 @@ def _asserted(store: ReadableStore, quad: ox.Quad, graphs: list[ox.NamedNode]) -
         q.graph_name in names
         for q in store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
     )
+
+
+def _asserted_triples(
+    store: ReadableStore,
+    triples: Iterable[tuple[Term, Term, Term]],
+    graphs: list[ox.NamedNode],
+    written: Mapping[str, Sequence[ox.Quad]] | None,
+) -> set[tuple[Term, Term, Term]]:
+    """Which of `triples` one of `graphs` holds: a graph in `written` by its quads (so a graph
+    still loading is never read), the others by one look-up per triple in the store."""
+    wanted = {t for t in triples if not isinstance(t[0], ox.Triple | ox.Literal)}
+    wanted = {t for t in wanted if not isinstance(t[2], ox.Triple)}  # RDF-star: never asserted
+    found: set[tuple[Term, Term, Term]] = set()
+    predicates = {p for _, p, _ in wanted}
+    stored = []
+    for g in graphs:
+        quads = (written or {}).get(g.value)
+        if quads is None:
+            stored.append(g)
+            continue
+        for quad in quads:
+            if quad.predicate in predicates:
+                triple = (quad.subject, quad.predicate, quad.object)
+                if triple in wanted:
+                    found.add(triple)
+    if stored:
+        found.update(t for t in wanted - found if _asserted(store, ox.Quad(*t), stored))
+    return found
 
 
 def apply_rules(
