@@ -93,10 +93,11 @@ def _same(a: str, b: str, path: str) -> httpx.Response:
 
 
 def _shared(body: object) -> object:
-    """The answer without /health's `process`: which serving process answered differs by
-    replica by design; everything else must be equal."""
+    """The answer without /health's `process` and `warmed`: which serving process answered,
+    and whether it has warmed its caches yet, differ by replica by design; everything else
+    must be equal."""
     if isinstance(body, dict) and "process" in body and "store" in body:
-        return {k: v for k, v in body.items() if k != "process"}
+        return {k: v for k, v in body.items() if k not in ("process", "warmed")}
     return body
 
 

@@ -74,12 +74,35 @@ def test_a_failing_task_leaves_the_others_warmed(kg: KnowledgeGraph) -> None:
 
 def test_the_app_warms_only_when_asked(kg: KnowledgeGraph) -> None:
     with TestClient(create_app(kg=kg)) as client:
-        assert client.get("/health").status_code == 200
+        health = client.get("/health")
+        assert health.status_code == 200
+        assert health.json()["warmed"] is None  # this process does no warm-up
         assert not hasattr(client.app.state, "warm_up")  # type: ignore[attr-defined]
     with TestClient(create_app(kg=kg, warm_up=True)) as client:
         warm = client.app.state.warm_up  # type: ignore[attr-defined]
         kg.reader()
         assert kg.store.generation is not None
         _wait_for(warm, kg.store.generation)
+        assert client.get("/health").json()["warmed"] is True
         assert client.get("/guide/routes?role=battery-production-operator").status_code == 200
     assert warm._thread is not None and not warm._thread.is_alive()  # stopped with the app
+
+
+def test_health_says_whether_the_served_generation_is_warmed(kg: KnowledgeGraph) -> None:
+    """/health's `warmed` is false until every task has run for the generation being served,
+    and false again once a newer generation is published, until that one is warmed too."""
+    with TestClient(create_app(kg=kg, warm_up=True)) as client:
+        client.app.state.warm_up.stop()  # type: ignore[attr-defined]
+        # a warm-up with no thread of its own in its place: this test runs its tasks itself
+        warm = client.app.state.warm_up = WarmUp(kg)  # type: ignore[attr-defined]
+        assert client.get("/health").json()["warmed"] is False
+        kg.reader()
+        first = kg.store.generation
+        assert first is not None
+        warm.warm(first)
+        assert client.get("/health").json()["warmed"] is True
+        kg.build(force=True)
+        body = client.get("/health").json()
+        assert body["generation"] != first and body["warmed"] is False
+        warm.warm(body["generation"])
+        assert client.get("/health").json()["warmed"] is True

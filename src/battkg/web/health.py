@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from .. import __version__
@@ -25,12 +25,19 @@ class HealthPublic(BaseModel):
     process: int = Field(
         0, description="the id of the serving process that answered (`battkg serve --workers N`)"
     )
+    warmed: bool | None = Field(
+        None,
+        description="whether the answering process has computed the served generation's caches "
+        "(pathway model, guide directory, gap analysis: `battkg serve` does so in the "
+        "background); null where the process does no warm-up",
+    )
 
 
 @router.get("/health", response_model=HealthPublic, summary="Service and store health")
-def health(kg: KGDep) -> HealthPublic:
+def health(kg: KGDep, request: Request) -> HealthPublic:
     try:
         sizes = kg.graph_sizes()
+        warm = getattr(request.app.state, "warm_up", None)
         return HealthPublic(
             status="ok",
             version=__version__,
@@ -40,6 +47,7 @@ def health(kg: KGDep) -> HealthPublic:
             triples=sum(sizes.values()),
             store="up",
             process=os.getpid(),
+            warmed=None if warm is None else warm.has_warmed(kg.store.generation or "-"),
         )
     except (StoreError, QueryTimeout) as exc:
         # the error envelope (503 store_error or query_timeout, naming the store and the

@@ -84,6 +84,10 @@ class WarmUp:
         if self._thread is not None:
             self._thread.join(timeout)
 
+    def has_warmed(self, generation: str) -> bool:
+        """Whether every task has run for `generation` (successfully or not)."""
+        return any(done == generation for done, _ in self.warmed)
+
     def _run(self) -> None:
         done: str | None = None
         while not self._stop.is_set():
