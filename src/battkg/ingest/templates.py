@@ -180,6 +180,14 @@ COURSES = Template(
             help="qualification id or IRI",
         ),
         *ENTRY,
+        Column(
+            "entry_needs_employer",
+            BKG + "needsEmployer",
+            "boolean",
+            on_requirement=True,
+            help="true if the person must also have an employer who takes them on "
+            "(an apprenticeship or employment contract)",
+        ),
         Column("url", SCHEMA + "url", "url"),
         Column("note", RDFS + "comment", "text@en", help="a remark in English"),
     ),

@@ -58,14 +58,22 @@ class Describer:
             return None
         accepts = self.items(req.accepts)
         skills = self.items(req.skills)
+        employer = (
+            self.words.text(
+                "; and an employer who takes the person on (an apprenticeship contract)"
+            )
+            if req.employer
+            else ""
+        )
         return RequirementView(
-            self.ways_in(req) + self.skills_text(skills),
+            self.ways_in(req) + self.skills_text(skills) + employer,
             req.open_entry,
             accepts,
             list(req.levels),
             req.prior_learning,
             req.min_experience,
             skills,
+            req.employer,
         )
 
     def ways_in(self, req: Requirement) -> str:

@@ -25,6 +25,7 @@ class RequirementSpec:
     prior_learning: bool = False
     min_experience: float = 0.0
     skills: set[str] = field(default_factory=set)
+    employer: bool = False
 
 
 _NONE: frozenset[int] = frozenset()
@@ -137,6 +138,7 @@ class ModelBuilder:
             prior_learning=spec.prior_learning,
             min_experience=spec.min_experience,
             skills=frozenset(map(self.item, spec.skills)) if spec.skills else _NONE,
+            employer=spec.employer,
         )
 
     def _items_of(self, iris: object) -> tuple[int, ...]:

@@ -108,6 +108,16 @@ def explain(
     if view.steps:
         lines.append(w.text("In total: {weeks}; {fee}.", weeks=weeks, fee=fee))
     for n, item in enumerate(view.steps, 1):
+        if item.requires is not None and item.requires.needs_employer:
+            lines.append(
+                w.text(
+                    "Step {n}, {step}: it needs an employer who takes the person on as an "
+                    "apprentice; a place is not guaranteed, and the provider or a training office "
+                    "can help to find one.",
+                    n=n,
+                    step=item.course.label,
+                )
+            )
         if item.cross_border is not None:
             lines.append(
                 w.text(

@@ -200,6 +200,9 @@ def _requirements(
     for s, v in facts["openEntry"]:
         if s in known and _py(parse_term(v)) is True:
             b.requirement(s).open_entry = True
+    for s, v in facts["needsEmployer"]:
+        if s in known and _py(parse_term(v)) is True:
+            b.requirement(s).employer = True
     for s, v in facts["priorLearningAccepted"]:
         if s in known and _py(parse_term(v)) is True:
             b.requirement(s).prior_learning = True

@@ -50,6 +50,9 @@ class Requirement:
     prior_learning: bool = False
     min_experience: float = 0.0
     skills: frozenset[int] = frozenset()
+    #: the person must also have an employer who takes them on (an apprenticeship or employment
+    #: contract): shown with the step, not something a course or a holding meets
+    employer: bool = False
     #: the lowest accepted level (any qualification at or above it meets the requirement)
     min_level: float | None = field(init=False, compare=False)
 

@@ -22,6 +22,9 @@ class RequirementView:
     prior_learning: bool = False
     minimum_experience_years: float = 0.0
     skills: list[Ref] = field(default_factory=list)
+    #: the person must also find an employer who takes them on (an apprenticeship or
+    #: employment contract); no holding or course meets this
+    needs_employer: bool = False
 
 
 @dataclass

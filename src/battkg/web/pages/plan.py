@@ -103,6 +103,10 @@ class Planner:
         if req.skills:
             skills = Markup(", ").join(self.names(self.model.items[s]) for s in sorted(req.skills))
             text += Markup("; ") + Markup(_("and the skills %(skills)s")) % {"skills": skills}
+        if req.employer:
+            text += Markup("; ") + Markup(
+                _("and an employer who takes the person on (an apprenticeship contract)")
+            )
         return text
 
     def why(
@@ -133,6 +137,15 @@ class Planner:
             )
         if req.skills:
             reasons.append(Markup(_("has every required skill")))
+        if req.employer:
+            reasons.append(
+                Markup(
+                    _(
+                        "but an employer must also take the person on as an apprentice: a place "
+                        "is not guaranteed, the provider or a training office can help to find one"
+                    )
+                )
+            )
         return reasons
 
     def plan(self, route: RouteView, start: Start, role_requirement: Requirement | None) -> Plan:

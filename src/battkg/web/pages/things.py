@@ -58,6 +58,7 @@ GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
                 BKG + "openEntry",
                 BKG + "priorLearningAccepted",
                 BKG + "minimumExperienceYears",
+                BKG + "needsEmployer",
             }
         ),
     ),
