@@ -23,10 +23,12 @@ import heapq
 import itertools
 from dataclasses import replace
 
+from .bestfirst import BestFirst
 from .bounds import INF
 from .budget import past
 from .filters import Filters
 from .model import PathwayModel, Requirement, Start
+from .planned import planned_route
 from .search import GREEDY_WEIGHT, Route, Search, SearchResult
 
 
@@ -41,56 +43,93 @@ def k_best(
 ) -> SearchResult:
     """The k cheapest distinct minimal routes, with at most `max_nodes` nodes of exact search
     in all (then the greedy fallback of decision 0010, and the answer is not proven best)."""
-    from .bestfirst import BestFirst
+    return KBest(model, start, goal, filters, rank, max_nodes).take(k)
 
-    root = Search(model, start, goal, filters, rank)
-    if root.reaches(root.evaluate(frozenset())):
-        return SearchResult([Route((), 0, 0.0)])
-    if not goal.met(root.closure.held, root.closure.level, start.experience):
-        return SearchResult([], reachable=False)
-    seq = itertools.count()
-    # (key, 0 for a solved part else 1, order, excluded, its best route or None, its search)
-    queue: list[tuple[float, int, int, frozenset[int], Route | None, Search | None]] = []
-    queue.append((0.0, 1, next(seq), frozenset(), None, root))
-    parts: set[frozenset[int]] = {frozenset()}
-    routes: list[Route] = []
-    found_sets: set[frozenset[int]] = set()
-    # `greedy` is what the greedy fallback may still expand, for all parts together: a fresh
-    # limit per part let one answer expand 25,000 nodes (docs/decisions/0055)
-    used, greedy, truncated = 0, max_nodes, False
-    while queue and len(routes) < k:
-        if past(exact=False):  # the answer's time is spent: what was found, not proven best
-            truncated = True
-            break
-        _, _, _, excluded, route, search = heapq.heappop(queue)
-        if route is not None:
-            chosen = frozenset(route.courses)
-            if chosen not in found_sets:
-                found_sets.add(chosen)
-                routes.append(route)
-            for x in route.courses:
-                sub = excluded | {x}
-                if sub in parts:
-                    continue
-                parts.add(sub)
-                bounded = _bounded(root, sub)
-                if bounded is not None:
-                    heapq.heappush(queue, (bounded[0], 1, next(seq), sub, None, bounded[1]))
-            continue
-        assert search is not None
-        if used >= max_nodes or past(exact=True):
-            truncated = True
-            result, greedy = _greedy(search, greedy, first=not routes)
+
+class KBest:
+    """The partition search of one start, goal, filter set and ranking, resumable: `take(k)`
+    gives the first k routes, and a later `take(k + n)` continues where it stopped instead of
+    searching the first k again (proximity.py asks for a few more routes when the first k all
+    rest on a far step of unknown length; searching them again from scratch was half of the
+    slowest answers at 50,000 courses). The routes and node counts are those one `k_best`
+    call with the larger k gives: the loop is the same, only paused."""
+
+    def __init__(
+        self,
+        model: PathwayModel,
+        start: Start,
+        goal: Requirement,
+        filters: Filters,
+        rank: str,
+        max_nodes: int,
+    ) -> None:
+        self.root = root = Search(model, start, goal, filters, rank)
+        self.max_nodes = max_nodes
+        self.routes: list[Route] = []
+        self.seq = itertools.count()
+        # (key, 0 for a solved part else 1, order, excluded, its best route or None, its search)
+        self.queue: list[tuple[float, int, int, frozenset[int], Route | None, Search | None]] = []
+        self.parts: set[frozenset[int]] = {frozenset()}
+        self.found_sets: set[frozenset[int]] = set()
+        # `greedy` is what the greedy fallback may still expand, for all parts together: a
+        # fresh limit per part let one answer expand 25,000 nodes (docs/decisions/0055)
+        self.used, self.greedy, self.truncated = 0, max_nodes, False
+        self.reachable, self.done = True, False
+        if root.reaches(root.evaluate(frozenset())):
+            self.routes.append(Route((), 0, 0.0))
+            self.done = True
+        elif not goal.met(root.closure.held, root.closure.level, start.experience):
+            self.reachable, self.done = False, True
         else:
-            result = BestFirst(search, 1, max_nodes - used).run()
-            used += result.expanded
-            if result.truncated:
-                truncated = True
-                result, greedy = _greedy(search, greedy, first=not routes)
-        if result.routes:
-            best = result.routes[0]
-            heapq.heappush(queue, (float(best.cost), 0, next(seq), excluded, best, None))
-    return SearchResult(routes, used, truncated, optimal=not truncated)
+            self.queue.append((0.0, 1, next(self.seq), frozenset(), None, root))
+
+    def result(self, k: int) -> SearchResult:
+        return SearchResult(
+            self.routes[:k],
+            self.used,
+            self.truncated,
+            optimal=not self.truncated,
+            reachable=self.reachable,
+        )
+
+    def take(self, k: int) -> SearchResult:
+        """The first k routes (fewer when there are no more, or a limit stopped the search)."""
+        root, queue, max_nodes = self.root, self.queue, self.max_nodes
+        while not self.done and queue and len(self.routes) < k:
+            if past(exact=False):  # the answer's time is spent: what was found, not proven best
+                self.truncated = True
+                break
+            _, _, _, excluded, route, search = heapq.heappop(queue)
+            if route is not None:
+                chosen = frozenset(route.courses)
+                if chosen not in self.found_sets:
+                    self.found_sets.add(chosen)
+                    self.routes.append(route)
+                for x in route.courses:
+                    sub = excluded | {x}
+                    if sub in self.parts:
+                        continue
+                    self.parts.add(sub)
+                    bounded = _bounded(root, sub)
+                    if bounded is not None:
+                        heapq.heappush(
+                            queue, (bounded[0], 1, next(self.seq), sub, None, bounded[1])
+                        )
+                continue
+            assert search is not None
+            if self.used >= max_nodes or past(exact=True):
+                self.truncated = True
+                result, self.greedy = _greedy(search, self.greedy, first=not self.routes)
+            else:
+                result = BestFirst(search, 1, max_nodes - self.used).run()
+                self.used += result.expanded
+                if result.truncated:
+                    self.truncated = True
+                    result, self.greedy = _greedy(search, self.greedy, first=not self.routes)
+            if result.routes:
+                best = result.routes[0]
+                heapq.heappush(queue, (float(best.cost), 0, next(self.seq), excluded, best, None))
+        return self.result(k)
 
 
 #: the most nodes the greedy fallback expands in one part: a part whose route it does not find
@@ -105,15 +144,18 @@ def _greedy(search: Search, left: int, first: bool) -> tuple[SearchResult, int]:
     while no route is found, else at most `GREEDY_PART`). Measured on the real data: weight 5
     found a first route in 110 nodes where 2 took 3,444, but from no home (three countries'
     ladders) 5 found none in 4,000 and 2 one in 1,035; so 5 first, then 2."""
-    from .bestfirst import BestFirst
-
     if left <= 0:
-        return SearchResult([], truncated=True, optimal=False), 0
+        route = planned_route(search)
+        return SearchResult([route] if route else [], truncated=True, optimal=False), 0
     result = BestFirst(search, 1, min(left, GREEDY_PART), weight=GREEDY_WEIGHT).run()
     left -= result.expanded
     if first and not result.routes and left > 0:  # no route yet: the steadier, slower weight
         result = BestFirst(search, 1, left, weight=SLOW_WEIGHT).run()
         left -= result.expanded
+    if not result.routes:  # a route read off the closure (planned.py), when there is one
+        route = planned_route(search)
+        if route is not None:
+            result = SearchResult([route], result.expanded, truncated=True, optimal=False)
     return result, left
 
 

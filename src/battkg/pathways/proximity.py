@@ -14,8 +14,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .filters import Filters
+from .kbest import KBest
 from .model import TIE, PathwayModel, Requirement, Start
-from .search import Route, find_routes
+from .search import DEFAULT_MAX_NODES, Route
 
 if TYPE_CHECKING:
     from .answer import Describer
@@ -37,10 +38,12 @@ def ranked_routes(
         # k routes found rest on one far away, a few more are searched, so that a route of
         # known length (or a local one) that costs a little more can come first, as the
         # order says. Without this, k=1 (the matrix) gave the stand-in route.
-        found = find_routes(model, start, goal, within, k=k, rank=rank)
+        # The same partition search continues for the few more (kbest.KBest).
+        search = KBest(model, start, goal, within, rank, DEFAULT_MAX_NODES)
+        found = search.take(k)
         ordered = _order(model, found.routes, d)
         if len(ordered) == k and _far_and_unknown(model, ordered[0], d):
-            more = find_routes(model, start, goal, within, k=k + EXTRA, rank=rank)
+            more = search.take(k + EXTRA)
             if len(more.routes) >= k:  # fewer: the time budget stopped it, keep what was found
                 found, ordered = more, _order(model, more.routes, d)[:k]
             else:
