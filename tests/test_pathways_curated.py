@@ -180,3 +180,32 @@ def test_rankings_on_curated_data(curated_kg: KnowledgeGraph, rank: str) -> None
     assert answer.found
     keys = [len(r.steps) if rank == "steps" else r.total_fee_eur for r in answer.routes]
     assert keys == sorted(keys)
+
+
+@pytest.mark.parametrize("role", ["battery-cell-engineer", "cell-process-engineer"])
+@pytest.mark.parametrize("home", [None, "SE331"])
+def test_compulsory_school_to_an_eqf7_engineer_gets_a_ladder_not_the_search_limit(
+    curated_kg: KnowledgeGraph, role: str, home: str | None
+) -> None:
+    """Master's programmes need a first-cycle degree, a bachelor the university eligibility of
+    upper secondary: the exact and greedy searches met their node limits on this ladder and
+    the answer was `search-limit` after 10-20 s. A route read off the closure (planned.py)
+    now answers: feasible, each step entered from what the steps before it gave, climbing
+    from compulsory school through a first-cycle degree to the role's level; not proven best."""
+    model = model_of(curated_kg)
+    answer = find_pathways(curated_kg, role, "compulsory-school-only", home=home)
+    assert answer.found, [r.code for r in answer.reasons]
+    req = model.roles[ID + "role/" + role].requirement
+    assert req is not None
+    start = model.start(model.profiles[ID + "entry-profile/compulsory-school-only"])
+    for route in answer.routes:
+        held, level = set(start.held), start.level
+        for step in route.steps:
+            course = model.courses[model.course_index[step.course.id]]
+            assert course.requirement is not None
+            assert course.requirement.met(held, level, start.experience), step.course.id
+            held |= course.awards
+            level = max(level, course.award_level)
+        assert req.met(held, level, start.experience)
+        levels = [model.courses[model.course_index[s.course.id]].award_level for s in route.steps]
+        assert 6.0 in levels and max(levels) >= (req.min_level or 0.0)  # a degree on the way

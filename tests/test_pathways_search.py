@@ -334,3 +334,42 @@ def test_closures_grown_from_bases_equal_fresh_ones(
         fresh = ClosureIndex(model).closure(start, allowed)
         grown = cached.closure(start, allowed, Filters())
         assert (grown.taken, grown.held, grown.level) == (fresh.taken, fresh.held, fresh.level)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_graphs(), st.sets(st.integers(0, 6), max_size=2))
+def test_a_route_read_off_the_closure_exists_exactly_when_one_does(
+    model: PathwayModel, excluded: set[int]
+) -> None:
+    """The last fallback (planned.py): a route whenever brute force finds one (also with steps
+    excluded, which the shared closure keeps), feasible in its order and minimal; none else."""
+    from battkg.pathways.planned import planned_route
+
+    goal = model.roles["role"].requirement
+    assert goal is not None
+    start = model.start(model.profiles["me"])
+    exclude = frozenset(i for i in excluded if i < len(model.courses))
+    s = Search(model, start, goal, Filters(exclude=exclude), "duration")
+    if s.reaches(s.evaluate(frozenset())):
+        return  # already qualified: the search answers before any fallback
+    usable = [c.idx for c in model.courses if c.usable and c.idx not in exclude]
+    exists = any(
+        not (state := s.evaluate(frozenset(combo))).stuck and s.reaches(state)
+        for n in range(1, len(usable) + 1)
+        for combo in itertools.combinations(usable, n)
+    )
+    route = planned_route(s)
+    assert (route is not None) == exists
+    if route is None:
+        return
+    assert not exclude & set(route.courses)
+    held, level = set(start.held), start.level
+    for idx in route.courses:
+        course = model.courses[idx]
+        assert course.requirement is not None
+        assert course.requirement.met(held, level, start.experience)
+        held |= course.awards
+        level = max(level, course.award_level)
+    assert goal.met(held, level, start.experience)
+    assert s.minimal(frozenset(route.courses))
+    assert route.cost == sum(s.cost(c) for c in route.courses)
