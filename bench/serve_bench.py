@@ -5,6 +5,9 @@ layer; throughput with one and with several serving processes; memory of every p
    the query in this process on pyoxigraph (`run_job`: query, then the SPARQL JSON writer),
    then the same request over HTTP to each server. Ratio = HTTP median / in-process median,
    fixed = HTTP median - in-process median; the medians over the queries are printed.
+   Beside it, CPU per request: the server's whole process tree's CPU time (the scheduler's
+   nanosecond account of every live thread) over a case's requests, less the in-process
+   query's own CPU; far less sensitive than wall time to the shared machine's other load.
 2. Layers of the smallest named query, in this process: the query alone, through a worker
    process (pickle and pipe), a hop to a worker thread, the ASGI app without and with its
    middleware stack (no socket), and over HTTP.
@@ -44,7 +47,7 @@ from battkg.kg import KnowledgeGraph
 from battkg.settings import Settings
 from battkg.sparql import executor
 from battkg.sparql.worker import Job, run_job
-from proctree import tree_memory
+from proctree import tree_cpu_seconds, tree_memory
 from sparql_bench import LOOKUP, PARAMS
 
 JSON = {"Accept": "application/sparql-results+json"}
@@ -52,6 +55,8 @@ PATHWAY = {"role": "process-technician", "entry": "compulsory-school-only"}
 SMALL = "role-essential-skills"
 #: seconds of in-process query time one request of the fixed-cost table gets at most
 BUDGET_S = 2.0
+#: the named queries whose server CPU beyond the query is summarised: those using less CPU
+SMALL_CPU_MS = 10.0
 #: parameters of the named queries that bench/sparql_bench.py does not run
 MORE_PARAMS: dict[str, dict[str, str]] = {
     "gap-missing-skills": {"region": "SE331"},
@@ -110,6 +115,11 @@ def running(servers: list[Server], store: str) -> Iterator[None]:
                 server.process.terminate()
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     server.process.wait(20)
+
+
+def pid_of(server: Server) -> int:
+    assert server.process is not None
+    return server.process.pid
 
 
 def wait_ready(server: Server) -> None:
@@ -185,11 +195,24 @@ def cases(kg: KnowledgeGraph) -> list[Case]:
     return out
 
 
+def cpu_timed(call: Callable[[], Any]) -> tuple[float, float]:
+    """Wall and CPU time (of this thread: the in-process query runs in it) of one call."""
+    t, c = time.perf_counter(), time.thread_time()
+    call()
+    return time.perf_counter() - t, time.thread_time() - c
+
+
 def fixed_costs(kg: KnowledgeGraph, servers: list[Server], runs: int) -> None:
+    """Wall-clock fixed cost, and the server's CPU per request: the CPU time of the server's
+    whole process tree (serving processes and query workers, from /proc) over the requests of
+    a case divided by their number, beside the in-process query's own CPU time. CPU time is
+    much less sensitive than wall time to what else the shared machine runs."""
     clients = {s.name: httpx.Client(base_url=s.url, timeout=60) for s in servers}
     rows = []
+    cpu_rows = []
     for case in cases(kg):
         engine: list[float] = []
+        engine_cpu: list[float] = []
         http: dict[str, list[float]] = {s.name: [] for s in servers}
         failed = []
         for _ in range(3):  # warm-up
@@ -203,14 +226,19 @@ def fixed_costs(kg: KnowledgeGraph, servers: list[Server], runs: int) -> None:
             continue
         # slow queries get fewer runs: about BUDGET_S of in-process time each
         n = max(3, min(runs, int(BUDGET_S / max(timed(case.in_process), 1e-4))))
+        cpu_before = {s.name: tree_cpu_seconds(pid_of(s)) for s in servers}
         for _ in range(n):
-            engine.append(timed(case.in_process))
+            wall, cpu = cpu_timed(case.in_process)
+            engine.append(wall)
+            engine_cpu.append(cpu)
             for s in servers:
                 get = clients[s.name].get
                 http[s.name].append(
                     timed(lambda g=get, c=case: g(c.path, params=c.params, headers=c.headers))
                 )
+        served = {s.name: (tree_cpu_seconds(pid_of(s)) - cpu_before[s.name]) / n for s in servers}
         rows.append((case.name, median_ms(engine), {n: median_ms(v) for n, v in http.items()}))
+        cpu_rows.append((case.name, statistics.mean(engine_cpu) * 1000, served))
     names = [s.name for s in servers]
     print("\n1. fixed cost per request: medians in ms; ratio = HTTP / in-process pyoxigraph")
     print(
@@ -230,6 +258,29 @@ def fixed_costs(kg: KnowledgeGraph, servers: list[Server], runs: int) -> None:
         print(
             f"named queries over HTTP, {n}: per-query median ratio {ratio:.2f}x, fixed {fixed:.2f} ms (goal <= 1.3x, <= 1.5 ms)"
         )
+    print(
+        "\n1b. CPU per request: the in-process query's CPU (this thread, mean), the server's "
+        "whole process tree's CPU per request (mean), and the difference (ms)"
+    )
+    print(
+        f"{'request':<34} {'in-process':>10} "
+        + " ".join(f"{n + ' CPU':>14} {'beyond':>7}" for n in names)
+    )
+    for name, engine_ms, served in cpu_rows:
+        cells = " ".join(
+            f"{served[n] * 1000:>14.2f} {served[n] * 1000 - engine_ms:>7.2f}" for n in names
+        )
+        print(f"{name:<34} {engine_ms:>10.2f} {cells}")
+    # a big query's own CPU varies by more than a millisecond from run to run (caches, the
+    # other load), so the cost beyond the query is read off the small ones
+    small = [r for r in cpu_rows if not r[0].startswith(("/", "small")) and r[1] < SMALL_CPU_MS]
+    for n in names:
+        if small:
+            beyond = statistics.median(s[n] * 1000 - e for _, e, s in small)
+            print(
+                f"named queries under {SMALL_CPU_MS:g} ms of CPU ({len(small)}), {n}: server CPU "
+                f"beyond the query, median {beyond:.2f} ms per request"
+            )
     for c in clients.values():
         c.close()
 
