@@ -105,6 +105,10 @@ class ClosureIndex:
         todo += self._by_level[lo_level : bisect.bisect_right(levels, level)]
         for item in start.held if seed is None else start.held - seed.held:
             todo += self.dependents.get(item, ())
+        # most of these are taken already (the seed's) or not allowed: leave them out with set
+        # operations, not one test each in Python (at 50,000 courses a person's few holdings
+        # beyond the seed's gave ~10,000 such candidates, 16 ms of each answer)
+        todo = list(allowed.intersection(todo).difference(taken))
         while todo:
             idx = todo.pop()
             if idx in taken or idx not in allowed:
@@ -128,7 +132,9 @@ class ClosureIndex:
             if course.award_level > level:
                 lo = bisect.bisect_right(levels, level)
                 level = course.award_level
-                todo += self._by_level[lo : bisect.bisect_right(levels, level)]
+                todo += allowed.intersection(
+                    self._by_level[lo : bisect.bisect_right(levels, level)]
+                ).difference(taken)
         return Closure(held, level, taken)
 
 
