@@ -71,6 +71,8 @@ class KBest:
         self.queue: list[tuple[float, int, int, frozenset[int], Route | None, Search | None]] = []
         self.parts: set[frozenset[int]] = {frozenset()}
         self.found_sets: set[frozenset[int]] = set()
+        #: excluded set -> the cost of its best route, when an exact search proved it best
+        self.proven: dict[frozenset[int], float] = {}
         # `greedy` is what the greedy fallback may still expand, for all parts together: a
         # fresh limit per part let one answer expand 25,000 nodes (docs/decisions/0055)
         self.used, self.greedy, self.truncated = 0, max_nodes, False
@@ -112,22 +114,28 @@ class KBest:
                     self.parts.add(sub)
                     bounded = _bounded(root, sub)
                     if bounded is not None:
-                        heapq.heappush(
-                            queue, (bounded[0], 1, next(self.seq), sub, None, bounded[1])
-                        )
+                        # a part's routes are routes of its parent part: none is cheaper than
+                        # the parent's best when an exact search proved that best
+                        floor = self.proven.get(excluded, 0.0)
+                        key = max(bounded[0], floor)
+                        heapq.heappush(queue, (key, 1, next(self.seq), sub, None, bounded[1]))
                 continue
             assert search is not None
+            exact = False
             if self.used >= max_nodes or past(exact=True):
                 self.truncated = True
                 result, self.greedy = _greedy(search, self.greedy, first=not self.routes)
             else:
                 result = BestFirst(search, 1, max_nodes - self.used).run()
                 self.used += result.expanded
+                exact = not result.truncated
                 if result.truncated:
                     self.truncated = True
                     result, self.greedy = _greedy(search, self.greedy, first=not self.routes)
             if result.routes:
                 best = result.routes[0]
+                if exact:
+                    self.proven[excluded] = float(best.cost)
                 heapq.heappush(queue, (float(best.cost), 0, next(self.seq), excluded, best, None))
         return self.result(k)
 
