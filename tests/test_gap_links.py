@@ -4,19 +4,26 @@ courses as the pathway engine's routes (docs/decisions/0052-gap-analysis.md)."""
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
+from pathlib import Path
 
+import pyoxigraph as ox
+import pytest
 from fastapi.testclient import TestClient
 
 from battkg import datasets
-from battkg.gaps.links import ensure_links, links_graph
+from battkg.gaps.links import ensure_links, link_bits, links_graph, starts_and_places
 from battkg.gaps.service import labels_of
 from battkg.gaps.useful import Usefulness, members
 from battkg.ingest import read_partner_file
 from battkg.kg import KnowledgeGraph
 from battkg.pathways.engine import model_of
 from battkg.pathways.filters import Filters
+from battkg.pathways.loader import load_model
+from battkg.pathways.model import PathwayModel
 from battkg.pathways.search import find_routes
+from battkg.settings import PROJECT_ROOT, Settings
 from battkg.web.app import create_app
 
 from .test_gaps import ID, small  # noqa: F401  (the small graph of the gap tests)
@@ -95,6 +102,61 @@ def test_no_link_joins_steps_that_no_one_person_takes(curated_kg: KnowledgeGraph
         "hvl-bachelor-energiteknologi",
     ):
         assert ID + "course/" + bachelor not in linked, bachelor
+
+
+def _each_start_alone(model: PathwayModel, kg: KnowledgeGraph) -> dict[str, int]:
+    """The rule as decision 0052 states it: `Usefulness` for one start and country at a time
+    (the definition), its answers joined."""
+    starts, places = starts_and_places(model, kg.iris)
+    roles = [(r, req) for r in sorted(model.roles) if (req := model.roles[r].requirement)]
+    found = dict.fromkeys((r for r, _ in roles), 0)
+    for filters in places:
+        for start in starts:
+            each = Usefulness(model, [start], filters).leading_to([q for _, q in roles])
+            for (role, _), bits in zip(roles, each, strict=True):
+                found[role] |= bits
+    return found
+
+
+def test_the_links_are_those_of_each_start_alone(curated_kg: KnowledgeGraph) -> None:
+    """The links are made for every start of a country at once, sharing what does not depend
+    on the start (closures, serving courses, atoms below): the same links as the rule run for
+    each start alone, on the curated graph (2,718 links on 2026-12-01)."""
+    model = model_of(curated_kg)
+    shared = link_bits(model, curated_kg.iris)
+    assert shared == _each_start_alone(model, curated_kg)
+    _, stored = _stored(curated_kg)
+    assert len(stored) == sum(b.bit_count() for b in shared.values()) > 1_000
+
+
+def _generator():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(
+        "pathways_gen", PROJECT_ROOT / "bench" / "pathways_gen.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_the_links_are_those_of_each_start_alone_on_a_generated_graph(
+    tmp_path: Path, seed: int
+) -> None:
+    """The same on graphs of the benchmark's generator (long chains of programmes, validation
+    of prior learning, skills required and taught in cycles, forty entry profiles)."""
+    gen = _generator()
+    kg = KnowledgeGraph(
+        Settings.from_env({"BATTKG_STORE": str(tmp_path / "store"), "BATTKG_ESCO_DIR": ""})
+    )
+    text = "".join(gen.generate(600, 40, 240, seed=seed))
+    graph = ox.NamedNode(kg.iris.data_graph("generated"))
+    with kg.store.writer() as w:
+        w.bulk_extend(gen.in_graph(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), graph))
+    model = load_model(kg)
+    shared = link_bits(model, kg.iris)
+    assert sum(b.bit_count() for b in shared.values()) > 100  # links to compare
+    assert shared == _each_start_alone(model, kg)
 
 
 def test_a_course_is_linked_whatever_its_status(small: KnowledgeGraph) -> None:  # noqa: F811

@@ -34,8 +34,8 @@ from ..namespaces import BKG, DCTERMS, PROV, VOID, XSD, Iris
 from ..pathways.engine import model_of
 from ..pathways.filters import Filters
 from ..pathways.loader import load_model
-from ..pathways.model import PathwayModel
-from .useful import Usefulness, members
+from ..pathways.model import PathwayModel, Start
+from .useful import leading_to_from_each, members
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -61,8 +61,9 @@ def links_graph(kg: KnowledgeGraph) -> str:
     return graph_iri(kg.iris)
 
 
-def link_bits(model: PathwayModel, iris: Iris) -> dict[str, int]:
-    """For each role, the courses that lead to it in some country, as a bit set of indexes."""
+def starts_and_places(model: PathwayModel, iris: Iris) -> tuple[list[Start], list[Filters]]:
+    """Where routes start (no holdings, and each distinct entry profile) and the place filters
+    they are searched under (each country)."""
     codes = {model.region_country.get(r, "") for c in model.courses for r in c.regions} - {""}
     countries = sorted(iris.thing("region", code) for code in codes)
     # within each country (online offers pass every country filter); a route across a border
@@ -74,17 +75,23 @@ def link_bits(model: PathwayModel, iris: Iris) -> dict[str, int]:
         p = model.profiles[iri]
         distinct.setdefault((frozenset(p.qualifications), frozenset(p.skills), p.experience), iri)
     starts = [model.start(None), *(model.start(model.profiles[i]) for i in distinct.values())]
+    return starts, places
+
+
+def link_bits(model: PathwayModel, iris: Iris) -> dict[str, int]:
+    """For each role, the courses that lead to it in some country, as a bit set of indexes."""
+    starts, places = starts_and_places(model, iris)
     roles = [(r, req) for r in sorted(model.roles) if (req := model.roles[r].requirement)]
     found = dict.fromkeys((r for r, _ in roles), 0)
     requirements = [q for _, q in roles]
-    # one start at a time: shared by several starts, a chain of atoms could join a course one
+    # each start alone: shared by several starts, a chain of atoms could join a course one
     # start enters by experience with a programme another enters by its level, which no
-    # person's route holds (470 such links on the curated graph, decision 0052)
+    # person's route holds (470 such links on the curated graph, decision 0052); what does not
+    # depend on the start is made once per country (useful.leading_to_from_each)
     for filters in places:
-        for start in starts:
-            useful = Usefulness(model, [start], filters)
-            for (role, _), bits in zip(roles, useful.leading_to(requirements), strict=True):
-                found[role] |= bits
+        each = leading_to_from_each(model, starts, filters, requirements)
+        for (role, _), bits in zip(roles, each, strict=True):
+            found[role] |= bits
     return found
 
 

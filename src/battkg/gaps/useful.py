@@ -26,7 +26,7 @@ it); decision 0052 records how this differs from the earlier per-route reverse s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -283,3 +283,316 @@ class Usefulness:
                 bits |= table[a]
             out.append(bits)
         return out
+
+
+# -- every start of one country at once ---------------------------------------------------
+#
+# `Usefulness` above states the rule for one start; `leading_to_from_each` gives the same
+# answer for many starts (the union of each start's own answer) without redoing per start what
+# does not depend on it. Within one country, a start enters only the courses of its closure,
+# and the serving courses of an atom it lacks are those of its closure that meet the atom and
+# do not demand it on entry (less the ones its experience opens): starts with the same closure
+# and experience share them (a *group*). A start's holdings matter only through the atoms it
+# holds: those serve nothing, and they can make a sibling needed that another atom implied.
+
+
+def _demands(model: PathwayModel, accepts: frozenset[int], floor: float | None, atom: Goal) -> bool:
+    """Every qualification or level an entry accepts meets `atom`'s alternatives."""
+    wanted, at_least = atom[1], atom[2]
+    levels = model.qualification_level
+    if floor is not None and (at_least is None or floor < at_least):  # type: ignore[operator]
+        return False
+    return all(
+        q in wanted or (at_least is not None and levels.get(q, 0.0) >= at_least)  # type: ignore[operator,operator]
+        for q in accepts
+    )
+
+
+class AtomTables:
+    """What does not depend on the start or the country: the courses meeting each atom, those
+    whose entry demands it, and the atoms of each course's requirement (made once per model)."""
+
+    def __init__(self, model: PathwayModel) -> None:
+        self.model = model
+        self.entries = entries_of(model)
+        self._meeting: dict[Goal, int] = {}
+        self._demanding: dict[Goal, int] = {}
+        self._levels: dict[float, int] = {}
+        self._opened: dict[float, int] = {}
+        self._atoms: dict[str, tuple[Goal, ...]] = {}
+        #: the distinct atom lists of the usable courses' requirements, and each course's
+        self.lists: list[tuple[Goal, ...]] = []
+        self.list_of: list[int] = [-1] * len(model.courses)
+        ids: dict[tuple[Goal, ...], int] = {}
+        for c in model.courses:
+            if c.usable:
+                atoms = self.atoms(c.requirement)  # type: ignore[arg-type]
+                found = ids.get(atoms)
+                if found is None:
+                    found = ids[atoms] = len(self.lists)
+                    self.lists.append(atoms)
+                self.list_of[c.idx] = found
+        self._prior = sorted(
+            (model.courses[c].requirement.min_experience, c)  # type: ignore[union-attr]
+            for c in members(self.entries.prior_learning)
+        )
+        self.universe = frozenset(a for atoms in self.lists for a in atoms)
+        self._held: dict[Start, frozenset[Goal]] = {}
+
+    def atoms(self, req: Requirement) -> tuple[Goal, ...]:
+        found = self._atoms.get(req.iri)
+        if found is None:
+            found = self._atoms[req.iri] = tuple(atoms_of(req))
+        return found
+
+    def held(self, start: Start, roles: Sequence[tuple[Goal, ...]]) -> frozenset[Goal]:
+        """The atoms of the courses' and `roles`' requirements that `start` holds."""
+        found = self._held.get(start)
+        if found is None:
+            atoms = self.universe.union(*roles)
+            found = self._held[start] = frozenset(a for a in atoms if holds(start, a))
+        return found
+
+    def meeting(self, atom: Goal) -> int:
+        """Usable courses that meet `atom`, anywhere (as `Usefulness.meeting`)."""
+        found = self._meeting.get(atom)
+        if found is None:
+            m = self.model
+            if atom[0] == "skill":
+                found = bits_of(m.awarders.get(int(atom[1]), ()))  # type: ignore[call-overload]
+            else:
+                found = bits_of(c for q in atom[1] for c in m.awarders.get(q, ()))  # type: ignore[attr-defined]
+                if atom[2] is not None:
+                    found |= self._at_level(atom[2])  # type: ignore[arg-type]
+            self._meeting[atom] = found
+        return found
+
+    def _at_level(self, floor: float) -> int:
+        found = self._levels.get(floor)
+        if found is None:
+            found = self._levels[floor] = bits_of(
+                c.idx
+                for c in self.model.courses
+                if c.usable and c.award_level > 0 and c.award_level >= floor
+            )
+        return found
+
+    def demanding(self, atom: Goal) -> int:
+        """Usable courses whose entry demands `atom`: a skill they require, or alternatives
+        all of which meet the atom's."""
+        found = self._demanding.get(atom)
+        if found is None:
+            if atom[0] == "skill":
+                found = self.entries.requiring.get(int(atom[1]), 0)  # type: ignore[call-overload]
+            else:
+                found = 0
+                for (accepts, floor), bits in self.entries.by_entry.items():
+                    if _demands(self.model, accepts, floor, atom):
+                        found |= bits
+            self._demanding[atom] = found
+        return found
+
+    def opened(self, experience: float) -> int:
+        """Courses that validation of prior learning opens to someone of `experience` years."""
+        found = self._opened.get(experience)
+        if found is None:
+            found = self._opened[experience] = bits_of(
+                c for need, c in self._prior if experience >= need
+            )
+        return found
+
+
+def atom_tables_of(model: PathwayModel) -> AtomTables:
+    found: AtomTables | None = model.caches.get("gap-atom-tables")
+    if found is None:
+        found = model.caches["gap-atom-tables"] = AtomTables(model)
+    return found
+
+
+def _needed_of(
+    atoms: tuple[Goal, ...], serving: Callable[[Goal], int], meeting: Callable[[Goal], int]
+) -> tuple[Goal, ...]:
+    """The atoms some route must take a course for (`Usefulness.needed` for one start, whose
+    held atoms serve nothing: so the check that no start holds the sibling alone is implied)."""
+    if len(atoms) < 2:
+        return atoms
+    kept = []
+    for i, atom in enumerate(atoms):
+        for j, other in enumerate(atoms):
+            serve = serving(other)
+            if j == i or not serve or serve & ~meeting(atom):
+                continue
+            if serving(atom) & ~meeting(other) or j < i:
+                break  # implied by `other`
+        else:
+            kept.append(atom)
+    return tuple(kept)
+
+
+class _Group:
+    """Starts of one country with the same closure and experience: the courses serving each
+    atom (for a start that lacks it), and the atoms below it when the start holds none."""
+
+    def __init__(self, tables: AtomTables, taken: int, experience: float) -> None:
+        self.tables, self.taken = tables, taken
+        self.opened = tables.opened(experience)
+        self._serving: dict[Goal, int] = {}
+        #: atom -> (the atoms below it, the atom lists below it that a held atom can change)
+        self._below: dict[Goal, tuple[tuple[Goal, ...], tuple[int, ...]]] = {}
+        self._needed: dict[int, tuple[Goal, ...]] = {}
+
+    def serving(self, atom: Goal) -> int:
+        found = self._serving.get(atom)
+        if found is None:
+            t = self.tables
+            candidates = t.meeting(atom) & self.taken
+            if atom[0] == "skill":
+                found = candidates & ~t.demanding(atom)
+            else:
+                found = candidates & ~(t.demanding(atom) & ~self.opened)
+            self._serving[atom] = found
+        return found
+
+    def needed(self, at: int) -> tuple[Goal, ...]:
+        """The needed atoms of atom list `at` for a start that holds none of them."""
+        found = self._needed.get(at)
+        if found is None:
+            found = _needed_of(self.tables.lists[at], self.serving, self.tables.meeting)
+            self._needed[at] = found
+        return found
+
+    def below(self, atom: Goal) -> tuple[tuple[Goal, ...], tuple[int, ...]]:
+        """The atoms needed by the courses serving `atom` (for a start holding none of them),
+        and the atom lists of those courses where an atom was dropped as implied (a start that
+        holds the implying atom needs it after all)."""
+        found = self._below.get(atom)
+        if found is None:
+            list_of = self.tables.list_of
+            lists = {list_of[c] for c in members(self.serving(atom))}
+            below: dict[Goal, None] = {}
+            changeable = []
+            for at in sorted(lists):
+                needed = self.needed(at)
+                below.update(dict.fromkeys(needed))
+                if len(needed) < len(self.tables.lists[at]):
+                    changeable.append(at)
+            found = self._below[atom] = (tuple(below), tuple(changeable))
+        return found
+
+
+def leading_to_from_each(
+    model: PathwayModel, starts: Sequence[Start], filters: Filters, roles: Sequence[Requirement]
+) -> list[int]:
+    """For each role requirement, the courses leading to it here from some start, each start
+    taken alone: the union over `starts` of `Usefulness(model, [start], filters).leading_to`."""
+    tables = atom_tables_of(model)
+    allowed = filter_index_of(model).allowed(filters)
+    index = index_of(model)
+    groups: dict[tuple[int, float], _Group] = {}
+    tables_by_held: dict[tuple[tuple[int, float], frozenset[Goal]], _Useful] = {}
+    role_atoms = [tables.atoms(r) for r in roles]
+    out = [0] * len(roles)
+    for start in starts:
+        closure = index.closure(start, allowed, filters)
+        taken = bits_of(closure.taken)
+        key = (taken, start.experience)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group(tables, taken, start.experience)
+        # an atom nothing here serves serves nothing either way: holding it changes nothing
+        held = frozenset(a for a in tables.held(start, role_atoms) if group.serving(a))
+        reach = [r.met(closure.held, closure.level, start.experience) for r in roles]
+
+        def serving(atom: Goal, group: _Group = group, held: frozenset[Goal] = held) -> int:
+            return 0 if atom in held else group.serving(atom)
+
+        needs = [
+            _needed_of(atoms, serving, tables.meeting) if ok else ()
+            for atoms, ok in zip(role_atoms, reach, strict=True)
+        ]
+        table = tables_by_held.get((key, held))
+        if table is None:
+            table = tables_by_held[(key, held)] = _Useful(group, held, serving)
+        table.extend(a for n in needs for a in n)
+        for i, n in enumerate(needs):
+            bits = 0
+            for a in n:
+                bits |= table.done.get(a, 0)
+            out[i] |= bits
+    return out
+
+
+class _Useful:
+    """The courses useful for each atom for the starts of a group that hold `held`: the union
+    of the courses serving the atoms below it (`Usefulness.useful`), made for the atoms
+    reachable from the roots given so far (Tarjan's strongly connected components, iterative,
+    each component's union made as it closes)."""
+
+    def __init__(
+        self, group: _Group, held: frozenset[Goal], serving: Callable[[Goal], int]
+    ) -> None:
+        self.group, self.held, self.serving = group, held, serving
+        self.done: dict[Goal, int] = {}
+        self._number: dict[Goal, int] = {}
+        self._needed: dict[int, tuple[Goal, ...]] = {}
+
+    def successors(self, atom: Goal) -> list[Goal]:
+        """The atoms below `atom` for these starts (`_Group.below`, less the held atoms, with
+        the atom lists a held atom changes made again)."""
+        held, tables = self.held, self.group.tables
+        below, changeable = self.group.below(atom)
+        found = [b for b in below if b not in held]
+        for at in changeable:
+            atoms = tables.lists[at]
+            if held.isdisjoint(atoms):
+                continue
+            needed = self._needed.get(at)
+            if needed is None:
+                needed = self._needed[at] = _needed_of(atoms, self.serving, tables.meeting)
+            found.extend(b for b in needed if b not in held)
+        return found
+
+    def extend(self, roots: Iterable[Goal]) -> None:
+        done, number, held, serving = self.done, self._number, self.held, self.serving
+        low: dict[Goal, int] = {}
+        stack: list[Goal] = []
+        on_stack: set[Goal] = set()
+        for root in dict.fromkeys(roots):
+            if root in number or root in held:
+                continue
+            number[root] = low[root] = len(number)
+            stack.append(root)
+            on_stack.add(root)
+            work: list[tuple[Goal, Iterator[Goal], int]] = [
+                (root, iter(self.successors(root)), serving(root))
+            ]
+            while work:
+                atom, todo, bits = work[-1]
+                pushed = False
+                for nxt in todo:
+                    if nxt not in number:
+                        number[nxt] = low[nxt] = len(number)
+                        stack.append(nxt)
+                        on_stack.add(nxt)
+                        work[-1] = (atom, todo, bits)
+                        work.append((nxt, iter(self.successors(nxt)), serving(nxt)))
+                        pushed = True
+                        break
+                    if nxt in on_stack:
+                        low[atom] = min(low[atom], number[nxt])
+                    else:  # its component is closed (in this pass or an earlier one)
+                        bits |= done[nxt]
+                if pushed:
+                    continue
+                work.pop()
+                if low[atom] == number[atom]:  # a component closes: every member gets its union
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        done[member] = bits
+                        if member == atom:
+                            break
+                if work:
+                    parent, rest, above = work[-1]
+                    low[parent] = min(low[parent], low[atom])
+                    work[-1] = (parent, rest, above | bits)
