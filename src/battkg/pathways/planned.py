@@ -162,10 +162,11 @@ class Planner:
         if state.stuck or not s.reaches(state):  # cannot happen: each part was settled first
             return None
         for c in sorted(chosen, key=lambda i: (-s.costs[i], s.model.courses[i].iri)):
-            fewer = frozenset(chosen - {c})
-            state_fewer = s.evaluate(fewer)
-            if not state_fewer.stuck and s.reaches(state_fewer):
-                chosen = set(fewer)
+            if c not in chosen:
+                continue
+            state_fewer = s.evaluate(frozenset(chosen - {c}))
+            if s.reaches(state_fewer):  # what it then cannot take is left out too
+                chosen = set(state_fewer.order)
         state = s.evaluate(frozenset(chosen))
         courses = s.model.courses
         weeks = sum(courses[i].weeks for i in chosen)
