@@ -99,18 +99,6 @@ class WritableStore(ReadableStore, Protocol):
 
     def bulk_extend(self, /, quads: Iterable[ox.Quad]) -> None: ...
 
-    def bulk_load(
-        self,
-        /,
-        input: bytes | str | IO[bytes] | IO[str] | None = None,
-        format: ox.RdfFormat | None = None,
-        *,
-        path: str | os.PathLike[str] | None = None,
-        base_iri: str | None = None,
-        to_graph: GraphName | None = None,
-        lenient: bool = False,
-    ) -> None: ...
-
     def load(
         self,
         /,

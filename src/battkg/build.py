@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import itertools
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -270,7 +271,7 @@ def _build(
         loading = None
         if fresh:
             progress(f"storing {sum(map(len, fresh)):,} triples in {len(fresh)} new graphs")
-            loading = BackgroundLoad(w, fresh)
+            loading = BackgroundLoad(w, itertools.chain.from_iterable(fresh))
         progress(f"reasoning ({reasoner})")
         try:
             report = reason_base(w, iris, engine=reasoner, written=parsed, settle=_waiter(loading))

@@ -45,7 +45,6 @@ from rdflib.namespace import OWL, RDF
 
 from ._convert import graph_to_quads, to_rdflib
 from .backend import ReadableStore, WritableStore
-from .loading import BackgroundLoad
 from .rules import (
     Fact,
     Schema,
@@ -107,8 +106,7 @@ def infer(
     `known_graphs` (another inferred graph) are not repeated in `target`. `written` holds
     the quads just written to some graphs, read from there instead of from the store; they
     may still be loading (build.py): the store is read only for other graphs, and written
-    after `settle()`, which waits for that load; a `target` the store lacks (a new
-    generation) is loaded beside that load, and `infer` returns once both have ended.
+    after `settle()`, which waits for that load.
     """
     local_graphs, bulk_graphs = list(local_graphs), list(bulk_graphs)
     seconds: dict[str, float] = {}
@@ -134,21 +132,11 @@ def infer(
     schema = compile_schema(closed)
     second, rounds = apply_rules(store, graphs, schema, first, written)
     derived = [ox.Quad(s, p, o, target) for s, p, o in [*first, *second]]
+    settle()
     known_graphs = list(known_graphs)
-    if not known_graphs and not store.contains_named_graph(target):
-        # a new generation (a build): loaded beside the build's load of its inputs, since
-        # nothing here reads the store; two bulk loads write files of their own (loading.py)
-        loading = BackgroundLoad(store, [derived])
-        try:
-            settle()
-        finally:
-            loading.wait()
-        store.add_graph(target)  # held even when empty, as before
-    else:
-        settle()
-        if known_graphs:
-            derived = [q for q in derived if not _asserted(store, q, known_graphs)]
-        _replace_graph(store, target, derived)
+    if known_graphs:
+        derived = [q for q in derived if not _asserted(store, q, known_graphs)]
+    _replace_graph(store, target, derived)
     seconds["bulk"] = time.perf_counter() - started
     return ReasoningReport(engine, len(base), len(first) + len(second), rounds, seconds)
 

@@ -117,21 +117,6 @@ class WriterHandle:
     def bulk_extend(self, /, quads: Iterable[ox.Quad]) -> None:
         self._open.bulk_extend(quads)
 
-    def bulk_load(
-        self,
-        /,
-        input: bytes | str | IO[bytes] | IO[str] | None = None,
-        format: ox.RdfFormat | None = None,
-        *,
-        path: str | os.PathLike[str] | None = None,
-        base_iri: str | None = None,
-        to_graph: GraphName | None = None,
-        lenient: bool = False,
-    ) -> None:
-        self._open.bulk_load(
-            input, format, path=path, base_iri=base_iri, to_graph=to_graph, lenient=lenient
-        )
-
     def load(
         self,
         /,
