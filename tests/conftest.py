@@ -21,47 +21,6 @@ def make_settings(store: Path, *, esco: bool = False, **overrides: object) -> Se
     return Settings.from_env(env, **overrides)
 
 
-#: The longest test files, longest first (the sums of their tests' durations in a suite run of
-#: 2026-12-02, `pytest -n 2 --dist loadfile --durations=80`; test_remote.py's three files by the
-#: parts of it they took): they start first.
-LONG_FILES = (
-    "test_w3c.py",
-    "test_remote_esco.py",
-    "test_reasoning.py",
-    "test_datasets.py",
-    "test_remote_virtuoso.py",
-    "test_browser.py",
-    "test_remote_faults.py",
-    "test_build.py",
-    "test_gap_links.py",
-    "test_hostile_http.py",
-    "test_recovery.py",
-    "test_partner_isolation.py",
-    "test_elm.py",
-    "test_remote.py",
-    "test_serve_workers.py",
-    "test_e2e.py",
-    "test_schemathesis.py",
-    "test_cli.py",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The files of LONG_FILES first, in its order, then the others in theirs.
-
-    `./dev test` gives whole files to 2 workers (--dist loadfile), in this order with
-    --no-loadscope-reorder. xdist's own order (the files with the most tests first) sent the
-    few long tests of test_remote.py, test_datasets.py and test_w3c.py last: one worker then ran
-    test_w3c.py alone for 7 minutes. The longest first balances the two; the order of the
-    tests within a file is kept.
-    """
-    rank = {name: i for i, name in enumerate(LONG_FILES)}
-    first: dict[Path, int] = {}
-    for i, item in enumerate(items):
-        first.setdefault(item.path, i)
-    items.sort(key=lambda item: (rank.get(item.path.name, len(rank)), first[item.path]))
-
-
 def _var_state() -> dict[str, tuple[int, int]]:
     var = PROJECT_ROOT / "var"
     if not var.is_dir():
