@@ -122,6 +122,25 @@ def entries_of(model: PathwayModel) -> Entries:
     return found
 
 
+def meeting_bits(model: PathwayModel, atom: Goal, levels: dict[float, int]) -> int:
+    """The usable courses that meet `atom` anywhere, as bits: those teaching its skill, or
+    awarding one of its qualifications or (`levels` caches them per floor) one at its level."""
+    if atom[0] == "skill":
+        return bits_of(model.awarders.get(int(atom[1]), ()))  # type: ignore[call-overload]
+    found = bits_of(c for q in atom[1] for c in model.awarders.get(q, ()))  # type: ignore[attr-defined]
+    floor = atom[2]
+    if floor is not None:
+        at_level = levels.get(floor)  # type: ignore[call-overload]
+        if at_level is None:
+            at_level = levels[floor] = bits_of(  # type: ignore[index]
+                c.idx
+                for c in model.courses
+                if c.usable and c.award_level > 0 and c.award_level >= floor  # type: ignore[operator]
+            )
+        found |= at_level
+    return found
+
+
 class Usefulness:
     """The courses useful for each atom and role within one country (one place filter)."""
 
@@ -141,25 +160,7 @@ class Usefulness:
         """Usable courses that meet `atom`, anywhere."""
         found = self._meeting.get(atom)
         if found is None:
-            m = self.model
-            if atom[0] == "skill":
-                found = bits_of(m.awarders.get(int(atom[1]), ()))  # type: ignore[call-overload]
-            else:
-                found = bits_of(c for q in atom[1] for c in m.awarders.get(q, ()))  # type: ignore[attr-defined]
-                if atom[2] is not None:
-                    found |= self._at_level(atom[2])  # type: ignore[arg-type]
-            self._meeting[atom] = found
-        return found
-
-    def _at_level(self, floor: float) -> int:
-        """Usable courses awarding a qualification at EQF level `floor` or above."""
-        found = self._level_bits.get(floor)
-        if found is None:
-            found = self._level_bits[floor] = bits_of(
-                c.idx
-                for c in self.model.courses
-                if c.usable and c.award_level > 0 and c.award_level >= floor
-            )
+            found = self._meeting[atom] = meeting_bits(self.model, atom, self._level_bits)
         return found
 
     def serving(self, atom: Goal) -> int:
@@ -357,24 +358,7 @@ class AtomTables:
         """Usable courses that meet `atom`, anywhere (as `Usefulness.meeting`)."""
         found = self._meeting.get(atom)
         if found is None:
-            m = self.model
-            if atom[0] == "skill":
-                found = bits_of(m.awarders.get(int(atom[1]), ()))  # type: ignore[call-overload]
-            else:
-                found = bits_of(c for q in atom[1] for c in m.awarders.get(q, ()))  # type: ignore[attr-defined]
-                if atom[2] is not None:
-                    found |= self._at_level(atom[2])  # type: ignore[arg-type]
-            self._meeting[atom] = found
-        return found
-
-    def _at_level(self, floor: float) -> int:
-        found = self._levels.get(floor)
-        if found is None:
-            found = self._levels[floor] = bits_of(
-                c.idx
-                for c in self.model.courses
-                if c.usable and c.award_level > 0 and c.award_level >= floor
-            )
+            found = self._meeting[atom] = meeting_bits(self.model, atom, self._levels)
         return found
 
     def demanding(self, atom: Goal) -> int:
