@@ -502,6 +502,15 @@ V_PARSER = "Virtuoso 7's parser refuses valid SPARQL 1.1 (SP030, SP031)"
 V_LENIENT = "Virtuoso 7 runs a query SPARQL 1.1 forbids (a negative syntax test)"
 V_RESULT = "Virtuoso 7's answer is not what was asked for, or holds a term RDF does not allow"
 V_CONSTRUCT_WHERE = "Virtuoso 7 fails the short form CONSTRUCT WHERE { ... } (HTTP 500)"
+#: W3C tests that Virtuoso 7.2.5 answers right in some runs and refuses in others, and why:
+#: either outcome passes (every other test must pass or fail as listed)
+VIRTUOSO_W3C_SOMETIMES: dict[str, str] = {
+    "aggregates/agg-sum-distinct": "SUM(DISTINCT ?o) over groups that mix numbers with other "
+    "terms: passed in the fresh-clone CIs of 2026-12-01 and 2026-12-02 08:48, refused in the one "
+    "of 09:00 the same day with a Virtuoso error about a non-numeric argument to '+' (503 "
+    "store_error), on the same data and query",
+}
+
 #: the W3C tests that fail through battkg in front of Virtuoso 7.2.5, and why (measured
 #: 2026-12-01: 124 of 195 pass, the same set in repeated runs); the embedded store's own
 #: failures are among them
@@ -607,5 +616,6 @@ def test_w3c_through_battkg_in_front_of_virtuoso(virtuoso_server: Server, tmp_pa
     )
     expected = set(VIRTUOSO_W3C_FAILURES) | set(KNOWN_FAILURES)
     assert len(outcomes) == 195
-    assert not set(failed) - expected, {k: failed[k] for k in set(failed) - expected}
+    unexpected = set(failed) - expected - set(VIRTUOSO_W3C_SOMETIMES)
+    assert not unexpected, {k: failed[k] for k in unexpected}
     assert not expected - set(failed), f"now passing, remove: {sorted(expected - set(failed))}"
