@@ -160,6 +160,12 @@ class StoreBackend(Protocol):
         """Remove what a killed writer left unpublished; the names removed."""
         ...
 
+    def written_elsewhere(self) -> None:
+        """Another process of this service (an isolated load) has just published: the next
+        `reader()` must serve what it published, so a client that loaded through this
+        service reads its own write."""
+        ...
+
     def graph_sizes(self) -> dict[str, int]:
         """Triples per named graph of the data version `reader()` serves (the embedded store
         reads what its writer recorded, so no request counts a whole store)."""

@@ -231,6 +231,9 @@ class GenerationalStore:
         with file_lock(self.root / "lock", wait=wait) as mine:
             yield mine
 
+    def written_elsewhere(self) -> None:
+        """Nothing to do: every `reader()` checks the `current` file for a new generation."""
+
     def clean_orphans(self) -> list[str]:
         """Remove the generations a killed build or load left unpublished (on start-up).
 

@@ -45,6 +45,11 @@ class RemoteGenerationalStore:
         self.control = Iris(settings.base_iri).graph("store")
         self.ttl = SNAPSHOT_TTL
         self._snapshot: Snapshot | None = None
+        #: bumped whenever the cached snapshot is dropped (after a write, at close): a read of
+        #: the control graph that began before the bump may have seen the old state, and must
+        #: not be cached over the drop (a request racing a load through this replica would
+        #: otherwise keep the old generation for a whole ttl after the load had answered)
+        self._epoch = 0
         self._snapshot_lock = threading.Lock()
         self._write_lock = threading.Lock()
 
@@ -65,10 +70,17 @@ class RemoteGenerationalStore:
             cached = self._snapshot
             if cached is not None and time.monotonic() - cached.read_at < limit:
                 return cached
+            epoch = self._epoch
         fresh = control.read(self.client, self.control)
         with self._snapshot_lock:
-            self._snapshot = fresh
+            if self._epoch == epoch:
+                self._snapshot = fresh
         return fresh
+
+    def _forget_snapshot(self) -> None:
+        with self._snapshot_lock:
+            self._snapshot = None
+            self._epoch += 1
 
     def exists(self) -> bool:
         return self.snapshot().generation is not None
@@ -110,9 +122,13 @@ class RemoteGenerationalStore:
         """Nothing to do at start-up: every writer drops what a killed one left staged."""
         return []
 
+    def written_elsewhere(self) -> None:
+        """Read the control graph again at the next `reader()` (not after the ttl): the
+        isolated load of a PUT /datasets writes through a store of its own, in another process."""
+        self._forget_snapshot()
+
     def close(self) -> None:
-        with self._snapshot_lock:
-            self._snapshot = None
+        self._forget_snapshot()
         self.client.close()
 
     # -- writing -------------------------------------------------------------------------
@@ -136,8 +152,7 @@ class RemoteGenerationalStore:
             finally:
                 with contextlib.suppress(StoreError):
                     lease.release()
-                with self._snapshot_lock:
-                    self._snapshot = None
+                self._forget_snapshot()
 
     def _publish_changes(
         self,

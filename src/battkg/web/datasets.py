@@ -94,6 +94,7 @@ async def put_dataset(
         (kg.settings, uploads, kind, name, graph, publisher, limits.max_bytes),
         limits,
     )
+    kg.store.written_elsewhere()  # the load ran in a child process: serve what it published
     if not result.loaded:
         raise NotConformingError(
             f"the data for dataset {name!r} does not conform: {len(result.report.faults)} fault(s); nothing was stored",
