@@ -59,6 +59,29 @@ def test_se_skelleftea_job_seeker_with_compulsory_school_to_cell_assembly(
     _home_first(a)
 
 
+def test_se_skelleftea_adult_with_compulsory_school_to_an_engineer_studies_in_sweden(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    """Until 2026-12-02 the only routes were Finnish (apprenticeships of unknown length, a
+    bachelor in Lappeenranta): no running Swedish course taught the mathematics that every
+    Swedish engineering degree asks for. Komvux gives it by right (data/courses.ttl)."""
+    a = find_pathways(
+        curated_kg, "cell-process-engineer", "compulsory-school-only", home="SE331", k=3
+    )
+    assert a.found and a.home_country == "SE"
+    first = a.routes[0]
+    assert first.in_home_country, [(s.course.id, s.country) for s in first.steps]
+    on_site = [s for s in first.steps if not (s.mode and s.mode.id.endswith("mode-online"))]
+    assert on_site and all(s.country == "SE" for s in on_site)
+    assert first.steps[0].country == "SE" and first.steps[0].awards  # upper secondary first
+    gained = {q.id for q in first.qualifications_gained}
+    assert gained and all(q.startswith(Q + "se-") for q in gained)
+    assert gained & {Q + "se-kandidatexamen", Q + "se-hogskoleingenjorsexamen",
+                     Q + "se-masterexamen", Q + "se-civilingenjorsexamen"}  # fmt: skip
+    _steps_open_now(a)
+    _home_first(a)
+
+
 def test_se_lulea_electrician_is_not_sent_to_retake_the_electrical_programme(
     curated_kg: KnowledgeGraph,
 ) -> None:
