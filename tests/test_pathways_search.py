@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from battkg.pathways.builder import ModelBuilder
 from battkg.pathways.closure import ClosureIndex, filter_index_of
-from battkg.pathways.filters import Filters
-from battkg.pathways.model import TIE, PathwayModel
+from battkg.pathways.filters import FilterIndex, Filters
+from battkg.pathways.model import TIE, CourseNode, PathwayModel, Requirement, Start
 from battkg.pathways.search import Search, find_routes
 
 # -- a tiny language for hand-made graphs --------------------------------------
@@ -331,9 +331,127 @@ def test_closures_grown_from_bases_equal_fresh_ones(
         start = model.start(
             model.profiles["me"], [model.item_index[x] for x in extra if x in model.item_index]
         )
-        fresh = ClosureIndex(model).closure(start, allowed)
-        grown = cached.closure(start, allowed, Filters())
+        fresh = ClosureIndex(model).fresh(start, allowed)
+        grown = cached.closure(start, Filters())
         assert (grown.taken, grown.held, grown.level) == (fresh.taken, fresh.held, fresh.level)
+
+
+MODE = "https://w3id.org/battkg/id/vocab/mode-"
+
+
+@st.composite
+def courses_and_filters(draw: st.DrawFn) -> tuple[list[CourseNode], Filters]:
+    """Courses with every fact a filter reads, and filters over those facts."""
+    langs, regions, countries = ["sv", "fi", "nb", "en"], ["r1", "r2", "r3"], ["SE", "FI", None]
+    statuses, audiences = ["running", "planned", "ended", "unknown"], ["anyone", "unemployed"]
+    courses = [
+        CourseNode(
+            idx=i,
+            iri=f"c{i}",
+            requirement=Requirement("req", open_entry=draw(st.booleans()) or i % 2 == 0),
+            qualifications=(),
+            skills=(),
+            award_level=0.0,
+            weeks=1.0,
+            weeks_known=draw(st.booleans()),
+            fee=draw(st.sampled_from([None, 0.0, 100.0])),
+            funded=draw(st.sampled_from([None, True, False])),
+            mode=draw(
+                st.sampled_from([None, *(MODE + m for m in ("on-site", "online", "blended"))])
+            ),
+            languages=frozenset(draw(st.lists(st.sampled_from(langs), max_size=2))),
+            regions=frozenset(draw(st.lists(st.sampled_from(regions), max_size=2))),
+            kind=draw(st.sampled_from(["course", "recognition"])),
+            status=draw(st.sampled_from(statuses)),
+            audience=frozenset(draw(st.lists(st.sampled_from(audiences), min_size=1, max_size=2))),
+            country=draw(st.sampled_from(countries)),
+        )
+        for i in range(draw(st.integers(0, 12)))
+    ]
+
+    def some(values: list[str]) -> frozenset[str]:
+        return frozenset(draw(st.lists(st.sampled_from(values), max_size=2)))
+
+    filters = Filters(
+        countries=some(regions),
+        regions=some(regions),
+        languages=some(langs),
+        modes=some(["on-site", "online", "blended"]),
+        max_weeks=draw(st.sampled_from([None, 10.0])),
+        free_only=draw(st.booleans()),
+        statuses=some(statuses),
+        audiences=some(audiences),
+        online=draw(st.booleans()),
+        stay_in=draw(st.sampled_from([None, "SE", "FI"])),
+        within=draw(st.sampled_from([None, "SE", "FI"])),
+        exclude=frozenset(draw(st.lists(st.integers(0, 12), max_size=3))),
+    )
+    return courses, filters
+
+
+@settings(max_examples=400, deadline=None)
+@given(courses_and_filters())
+def test_the_filter_index_allows_what_the_filters_allow(
+    case: tuple[list[CourseNode], Filters],
+) -> None:
+    """The bit sets of the filter index give, for any filters, the courses `Filters.allows`
+    lets through one at a time."""
+    courses, filters = case
+    index = FilterIndex(courses)
+    expected = {c.idx for c in courses if filters.allows(c)}
+    assert index.allowed(filters) == expected
+    assert index.mask(filters) == sum(1 << i for i in expected)
+
+
+def naive_closure(
+    model: PathwayModel, start: Start, allowed: frozenset[int]
+) -> tuple[set[int], set[int], float]:
+    """The fixed point by its definition: take any course that can be entered, until none."""
+    held, level, taken = set(start.held), start.level, set()
+    changed = True
+    while changed:
+        changed = False
+        for c in model.courses:
+            req = c.requirement
+            if c.idx in taken or c.idx not in allowed or not c.usable or req is None:
+                continue
+            if req.met(held, level, start.experience):
+                taken.add(c.idx)
+                held |= c.awards
+                level = max(level, c.award_level)
+                changed = True
+    return taken, held, level
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    random_graphs(),
+    st.lists(
+        st.tuples(
+            st.sets(st.integers(0, 6), max_size=3),  # the courses a filter set leaves out
+            st.lists(st.sampled_from(QUALS + SKILLS), max_size=2),  # holdings beyond the preset
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+)
+def test_closures_continued_from_other_filter_sets_equal_the_fixed_point(
+    model: PathwayModel, asks: list[tuple[set[int], list[str]]]
+) -> None:
+    """One index answers closures for several filter sets, people and experiences in any
+    order, each continuing whatever it already made from less (a stricter filter set, fewer
+    holdings, less experience): each equals the fixed point computed by its definition."""
+    index = ClosureIndex(model)
+    profile = model.profiles["me"]
+    for left_out, extra in asks:
+        filters = Filters(exclude=frozenset(i for i in left_out if i < len(model.courses)))
+        allowed = filter_index_of(model).allowed(filters)
+        base = model.start(profile, [model.item_index[x] for x in extra if x in model.item_index])
+        for years in (3.0, 2.0, 0.0):  # more experience first: no closure may seed one with less
+            start = Start(base.held, base.level, years)
+            made = index.closure(start, filters)
+            assert (made.taken, made.held, made.level) == naive_closure(model, start, allowed)
+            assert made.bits == sum(1 << i for i in made.taken)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..pathways.closure import filter_index_of, index_of
+from ..pathways.closure import index_of
 from ..pathways.filters import Filters
 from ..pathways.model import PathwayModel, Requirement, Start
 from ..pathways.search import Goal
@@ -146,11 +146,10 @@ class Usefulness:
 
     def __init__(self, model: PathwayModel, starts: Sequence[Start], filters: Filters) -> None:
         self.model, self.starts = model, starts
-        allowed = filter_index_of(model).allowed(filters)
         index = index_of(model)
-        self.closures = [index.closure(s, allowed, filters) for s in starts]
+        self.closures = [index.closure(s, filters) for s in starts]
         self._taken: dict[tuple[int, ...], int] = {}
-        self._start_taken = [bits_of(c.taken) for c in self.closures]
+        self._start_taken = [c.bits for c in self.closures]
         self._level_bits: dict[float, int] = {}
         self._meeting: dict[Goal, int] = {}
         self._serving: dict[Goal, int] = {}
@@ -470,15 +469,14 @@ def leading_to_from_each(
     """For each role requirement, the courses leading to it here from some start, each start
     taken alone: the union over `starts` of `Usefulness(model, [start], filters).leading_to`."""
     tables = atom_tables_of(model)
-    allowed = filter_index_of(model).allowed(filters)
     index = index_of(model)
     groups: dict[tuple[int, float], _Group] = {}
     tables_by_held: dict[tuple[tuple[int, float], frozenset[Goal]], _Useful] = {}
     role_atoms = [tables.atoms(r) for r in roles]
     out = [0] * len(roles)
     for start in starts:
-        closure = index.closure(start, allowed, filters)
-        taken = bits_of(closure.taken)
+        closure = index.closure(start, filters)
+        taken = closure.bits
         key = (taken, start.experience)
         group = groups.get(key)
         if group is None:

@@ -4,6 +4,15 @@ Holdings only grow, so the fixed point is exact: a role is reachable under some 
 if and only if its requirement is met by the closure. The search uses the closure to
 leave out courses that can never be taken; the no-route answer uses it to name the
 requirement that cannot be met and the filter that removed the last option.
+
+The fixed point is computed on bit sets of courses (an `int`, bit i for course i), one
+round per wave of courses that become enterable together: which courses a round opens is a
+few operations on whole sets (open entry, experience, level, an accepted holding, required
+skills all held), so the cost is that of the courses taken, not of every candidate looked
+at. Any closure already made from less (fewer holdings, a lower level, less experience,
+fewer courses allowed) is a valid place to continue from, since holdings only grow: the
+closures of a filter set's relaxations (the no-route answer drops one filter at a time)
+continue those of the filter set itself.
 """
 
 from __future__ import annotations
@@ -11,25 +20,61 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from .filters import FilterIndex
+from .bitsets import bits_of, indexes_of
+from .filters import FilterIndex, Filters
 from .model import PathwayModel, Requirement, Start
+
+_CACHED = 256  # closures kept per index
+_KEYS = 64  # filter sets whose bases are kept
 
 
 @dataclass
 class Closure:
     held: set[int]
     level: float
-    taken: set[int] = field(default_factory=set)
+    #: the courses taken, as a bit set
+    bits: int = field(default=0, repr=False)
+    #: courses whose requirement accepts something held
+    accepting: int = field(default=0, compare=False, repr=False)
+    #: courses that require a skill not held
+    blocked: int = field(default=0, compare=False, repr=False)
+    _taken: set[int] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def taken(self) -> set[int]:
+        """The courses taken (made from `bits` when first asked: a base and the no-route
+        answer's closures never need it)."""
+        if self._taken is None:
+            self._taken = set(indexes_of(self.bits))
+        return self._taken
+
+
+@dataclass
+class _Made:
+    """A closure with what it was made from, so that it can seed a closure from more."""
+
+    held: frozenset[int]
+    level: float
+    experience: float
+    allowed: int
+    closure: Closure
 
 
 class ClosureIndex:
-    """Which courses to look at again when an item or a level is gained (built once)."""
+    """Bit sets of the courses each kind of requirement lets in (built once per model)."""
 
     def __init__(self, model: PathwayModel) -> None:
         self.model = model
+        #: item -> the courses whose requirement names it (the planner's wake-up lists)
         self.dependents: dict[int, list[int]] = {}
-        by_level: list[tuple[float, int]] = []
-        by_experience: list[tuple[float, int]] = []
+        self._awards = [c.awards for c in model.courses]
+        self._award_level = [c.award_level for c in model.courses]
+        open_entry: list[int] = []
+        by_experience: dict[float, list[int]] = {}
+        by_level: dict[float, list[int]] = {}
+        accepting: dict[int, list[int]] = {}
+        self._skills: dict[int, frozenset[int]] = {}
+        self._requiring: dict[int, list[int]] = {}
         for c in model.courses:
             req = c.requirement
             if req is None or not c.usable:
@@ -37,44 +82,74 @@ class ClosureIndex:
             for item in req.accepts | req.skills:
                 self.dependents.setdefault(item, []).append(c.idx)
             if req.open_entry:
-                by_experience.append((-1.0, c.idx))
+                open_entry.append(c.idx)
             elif req.prior_learning:
-                by_experience.append((req.min_experience, c.idx))
+                by_experience.setdefault(req.min_experience, []).append(c.idx)
             if req.min_level is not None:
-                by_level.append((req.min_level, c.idx))
-        by_level.sort()
-        by_experience.sort()
-        self._levels = [lv for lv, _ in by_level]
-        self._by_level = [c for _, c in by_level]
-        self._experience = [e for e, _ in by_experience]
-        self._by_experience = [c for _, c in by_experience]
-        self._cache: dict[object, Closure] = {}
-        self._bases: dict[object, dict[float, Closure]] = {}
+                by_level.setdefault(req.min_level, []).append(c.idx)
+            for item in req.accepts:
+                accepting.setdefault(item, []).append(c.idx)
+            if req.skills:
+                self._skills[c.idx] = req.skills
+                for item in req.skills:
+                    self._requiring.setdefault(item, []).append(c.idx)
+        self._open = bits_of(open_entry)
+        self._with_skills = bits_of(self._skills)
+        self._accepting = {item: bits_of(cs) for item, cs in accepting.items()}
+        self._experience, self._by_experience = _prefixes(by_experience)
+        self._levels, self._by_level = _prefixes(by_level)
+        self._cache: dict[object, _Made] = {}
+        self._bases: dict[Filters, dict[float, _Made]] = {}
         self._profile_levels = {model.level_of(p.qualifications) for p in model.profiles.values()}
 
-    def closure(self, start: Start, allowed: frozenset[int], key: object = None) -> Closure:
-        """The fixed point from `start` using only `allowed` courses (cached by `key`).
+    def closure(self, start: Start, filters: Filters) -> Closure:
+        """The fixed point from `start` using only the courses `filters` allow (cached).
 
-        It grows from a *base* of the filter set: the fixed point from holding nothing but a
-        level at or below the start's, with no experience (computed once per `key` and
-        level, each from the one below). The start holds at least that much and holdings
-        only grow, so continuing from the base gives the same fixed point, while each entry
-        profile pays only for what its own holdings add."""
-        cache_key = (start.held, start.experience, key)
-        if key is not None and cache_key in self._cache:
-            return self._cache[cache_key]
-        if key is None:
-            return self._grow(None, start, allowed)
-        found = self._grow(self._base(key, start.level, allowed), start, allowed)
-        if len(self._cache) >= 256:
+        It continues the largest closure already made (under any filters) from no more than
+        the start holds, with no more courses allowed; failing one, from a *base* of the
+        filter set: the fixed point from holding nothing but a level at or below the
+        start's, with no experience (computed once per filter set and level, each from the
+        one below)."""
+        cache_key = (start.held, start.experience, filters)
+        made = self._cache.get(cache_key)
+        if made is not None:
+            return made.closure
+        mask = filter_index_of(self.model).mask(filters)
+        seed = self._seed(start, mask, self._base(filters, start.level, mask))
+        found = self._grow(seed, start, mask)
+        if len(self._cache) >= _CACHED:
             self._cache.pop(next(iter(self._cache)))
-        self._cache[cache_key] = found
+        self._cache[cache_key] = _Made(start.held, start.level, start.experience, mask, found)
         return found
 
-    def _base(self, key: object, level: float, allowed: frozenset[int]) -> Closure:
+    def fresh(self, start: Start, allowed: frozenset[int]) -> Closure:
+        """The fixed point from `start` using only `allowed` courses, from nothing made before
+        (not cached)."""
+        return self._grow(None, start, bits_of(allowed))
+
+    def _seed(self, start: Start, mask: int, base: Closure | None) -> Closure | None:
+        """The largest closure made from no more than `start` under no more than `mask`."""
+        best, size = base, base.bits.bit_count() if base is not None else -1
+        made_so_far = [
+            *self._cache.values(),
+            *(m for b in self._bases.values() for m in b.values()),
+        ]
+        for made in made_so_far:
+            if (
+                made.level <= start.level
+                and made.experience <= start.experience
+                and not made.allowed & ~mask
+                and made.held <= start.held
+            ):
+                n = made.closure.bits.bit_count()
+                if n > size:
+                    best, size = made.closure, n
+        return best
+
+    def _base(self, key: Filters, level: float, mask: int) -> Closure:
         bases = self._bases.get(key)
         if bases is None:
-            if len(self._bases) >= 64:
+            if len(self._bases) >= _KEYS:
                 self._bases.pop(next(iter(self._bases)))
             bases = self._bases[key] = {}
         found = bases.get(level)
@@ -82,60 +157,71 @@ class ClosureIndex:
             for step in sorted({lv for lv in self._profile_levels if lv < level} | {level}):
                 if step not in bases:
                     below = max((lv for lv in bases if lv < step), default=None)
-                    seed = None if below is None else bases[below]
-                    bases[step] = self._grow(seed, Start(frozenset(), step, 0.0), allowed)
+                    start = Start(frozenset(), step, 0.0)
+                    seed = self._seed(start, mask, None if below is None else bases[below].closure)
+                    bases[step] = _Made(start.held, step, 0.0, mask, self._grow(seed, start, mask))
             found = bases[level]
-        return found
+        return found.closure
 
-    def _grow(self, seed: Closure | None, start: Start, allowed: frozenset[int]) -> Closure:
-        """The fixed point from `start`, continuing that of a base `seed` (reached from
-        nothing held and no experience) when given."""
-        courses = self.model.courses
-        exps, levels = self._experience, self._levels
-        held, level, exp = set(start.held), start.level, start.experience
-        taken: set[int] = set()
-        lo_exp = lo_level = 0
-        if seed is not None:
+    def _grow(self, seed: Closure | None, start: Start, mask: int) -> Closure:
+        """The fixed point from `start` under the courses of `mask`, continuing `seed` (a
+        closure made from no more than `start` holds under no more courses) when given."""
+        held = set(start.held)
+        level, experience = start.level, start.experience
+        if seed is None:
+            taken, accepting, blocked = 0, 0, self._with_skills
+            gained = set(held)
+        else:
             held |= seed.held
             level = max(level, seed.level)
-            taken = set(seed.taken)
-            lo_exp = bisect.bisect_right(exps, 0.0)
-            lo_level = bisect.bisect_right(levels, seed.level)
-        todo = self._by_experience[lo_exp : bisect.bisect_right(exps, exp)]
-        todo += self._by_level[lo_level : bisect.bisect_right(levels, level)]
-        for item in start.held if seed is None else start.held - seed.held:
-            todo += self.dependents.get(item, ())
-        # most of these are taken already (the seed's) or not allowed: leave them out with set
-        # operations, not one test each in Python (at 50,000 courses a person's few holdings
-        # beyond the seed's gave ~10,000 such candidates, 16 ms of each answer)
-        todo = list(allowed.intersection(todo).difference(taken))
-        while todo:
-            idx = todo.pop()
-            if idx in taken or idx not in allowed:
-                continue
-            req = courses[idx].requirement
-            if req is None or not req.skills <= held:
-                continue
-            if not (
-                req.open_entry
-                or (req.prior_learning and exp >= req.min_experience)
-                or (req.min_level is not None and level >= req.min_level)
-                or not req.accepts.isdisjoint(held)
-            ):
-                continue
-            taken.add(idx)
-            course = courses[idx]
-            for item in course.awards:
-                if item not in held:
-                    held.add(item)
-                    todo += self.dependents.get(item, ())
-            if course.award_level > level:
-                lo = bisect.bisect_right(levels, level)
-                level = course.award_level
-                todo += allowed.intersection(
-                    self._by_level[lo : bisect.bisect_right(levels, level)]
-                ).difference(taken)
-        return Closure(held, level, taken)
+            taken, accepting, blocked = seed.bits, seed.accepting, seed.blocked
+            gained = held - seed.held
+        accepting, blocked = self._gain(gained, held, accepting, blocked)
+        opened = self._open | _prefix(self._experience, self._by_experience, experience)
+        awards, award_level = self._awards, self._award_level
+        while True:
+            entered = _prefix(self._levels, self._by_level, level) | opened | accepting
+            new = entered & mask & ~(blocked | taken)
+            if not new:
+                break
+            taken |= new
+            courses = indexes_of(new)
+            gained = set().union(*map(awards.__getitem__, courses))
+            gained -= held
+            level = max(level, max(map(award_level.__getitem__, courses)))
+            if gained:
+                held |= gained
+                accepting, blocked = self._gain(gained, held, accepting, blocked)
+        return Closure(held, level, taken, accepting, blocked)
+
+    def _gain(
+        self, items: set[int], held: set[int], accepting: int, blocked: int
+    ) -> tuple[int, int]:
+        """The accepting and blocked sets once `items` are held too."""
+        freed: list[int] = []
+        for item in items.intersection(self._accepting):
+            accepting |= self._accepting[item]
+        skills = self._skills
+        for item in items.intersection(self._requiring):
+            freed.extend(c for c in self._requiring[item] if skills[c] <= held)
+        if freed:
+            blocked &= ~bits_of(freed)
+        return accepting, blocked
+
+
+def _prefixes(by_value: dict[float, list[int]]) -> tuple[list[float], list[int]]:
+    """Sorted values, and for each the bit set of courses at or below it."""
+    values = sorted(by_value)
+    out, acc = [], 0
+    for value in values:
+        acc |= bits_of(by_value[value])
+        out.append(acc)
+    return values, out
+
+
+def _prefix(values: list[float], sets: list[int], at: float) -> int:
+    i = bisect.bisect_right(values, at)
+    return sets[i - 1] if i else 0
 
 
 def index_of(model: PathwayModel) -> ClosureIndex:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .closure import Closure, filter_index_of, index_of, unmet_parts
+from .closure import Closure, index_of, unmet_parts
 from .filters import Filters
 from .model import PathwayModel, Requirement, RoleNode, Start
 from .search import find_routes
@@ -178,7 +178,7 @@ def _reaches(model: PathwayModel, start: Start, req: Requirement, filters: Filte
 
 
 def _closure(model: PathwayModel, start: Start, filters: Filters) -> Closure:
-    return index_of(model).closure(start, filter_index_of(model).allowed(filters), filters)
+    return index_of(model).closure(start, filters)
 
 
 def _reach(model: PathwayModel, start: Start, filters: Filters) -> tuple[set[int], float]:

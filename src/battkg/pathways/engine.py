@@ -114,7 +114,7 @@ def prepare(model: PathwayModel) -> PathwayModel:
     for rank in RANKS:
         ladder_for(model, rank, Filters(), allowed)
     for profile in model.profiles.values():
-        closures.closure(model.start(profile), allowed, Filters())
+        closures.closure(model.start(profile), Filters())
     return model
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 
+from .bitsets import bits_of, indexes_of
 from .model import CourseNode
 
 ONLINE = "online"
@@ -106,80 +107,82 @@ def _mode_name(mode_iri: str) -> str:
 
 
 class FilterIndex:
-    """Course sets by language, mode, place and cost, so that a filter is a few set operations."""
+    """Bit sets of courses (bit i for course i) by language, mode, place and cost, so that a
+    filter is a few operations on whole sets."""
 
     def __init__(self, courses: list[CourseNode]) -> None:
-        self.usable = frozenset(c.idx for c in courses if c.usable)
-        self.free = frozenset(c.idx for c in courses if c.free)
-        self.by_language: dict[str, set[int]] = {}
-        self.by_mode: dict[str, set[int]] = {}
-        self.by_region: dict[str, set[int]] = {}
-        self.by_status: dict[str, set[int]] = {}
-        self.by_audience: dict[str, set[int]] = {}
-        self.by_country: dict[str | None, set[int]] = {}
+        self._usable = bits_of(c.idx for c in courses if c.usable)
+        self._free = bits_of(c.idx for c in courses if c.free)
+        by: dict[str, dict[str | None, list[int]]] = {
+            k: {} for k in ("language", "mode", "region", "status", "audience", "country")
+        }
         for c in courses:
-            self.by_status.setdefault(c.status, set()).add(c.idx)
+            by["status"].setdefault(c.status, []).append(c.idx)
             for audience in c.audience:
-                self.by_audience.setdefault(audience, set()).add(c.idx)
-            self.by_country.setdefault(c.country, set()).add(c.idx)
+                by["audience"].setdefault(audience, []).append(c.idx)
+            by["country"].setdefault(c.country, []).append(c.idx)
             for lang in c.languages:
-                self.by_language.setdefault(lang, set()).add(c.idx)
+                by["language"].setdefault(lang, []).append(c.idx)
             if c.mode:
-                self.by_mode.setdefault(_mode_name(c.mode), set()).add(c.idx)
+                by["mode"].setdefault(_mode_name(c.mode), []).append(c.idx)
             for region in c.regions:
-                self.by_region.setdefault(region, set()).add(c.idx)
-        self.online = frozenset(self.by_mode.get(ONLINE, ()))
-        self.from_home = frozenset(c.idx for c in courses if c.studied_from_home)
-        self.length_unknown = frozenset(c.idx for c in courses if not c.weeks_known)
+                by["region"].setdefault(region, []).append(c.idx)
+        self._by = {k: {key: bits_of(v) for key, v in d.items()} for k, d in by.items()}
+        self._online = self._by["mode"].get(ONLINE, 0)
+        self._from_home = bits_of(c.idx for c in courses if c.studied_from_home)
+        self._length_unknown = bits_of(c.idx for c in courses if not c.weeks_known)
+        self._masks: dict[Filters, int] = {}
         self._cache: dict[Filters, frozenset[int]] = {}
+
+    def mask(self, filters: Filters) -> int:
+        """The courses a route may use under `filters`, as a bit set (cached for the last 256
+        filter sets)."""
+        found = self._masks.get(filters)
+        if found is not None:
+            return found
+        keep = self._usable
+        if filters.languages:
+            keep &= self._union("language", filters.languages)
+        if filters.modes:
+            keep &= self._union("mode", filters.modes)
+        if filters.free_only:
+            keep &= self._free
+        if filters.max_weeks is not None:  # a step of unknown length is not known to fit
+            keep &= ~self._length_unknown
+        if filters.statuses:
+            keep &= self._union("status", filters.statuses)
+        if filters.audiences:
+            keep &= self._union("audience", filters.audiences)
+        if not filters.online:
+            keep &= ~self._online
+        country, anywhere = self._by["country"], self._by["country"].get(None, 0)
+        if filters.stay_in:
+            keep &= country.get(filters.stay_in, 0) | anywhere | self._online
+        if filters.within:
+            keep &= country.get(filters.within, 0) | anywhere | self._from_home
+        for idx in filters.exclude:
+            keep &= ~(1 << idx)
+        for places in (filters.countries, filters.regions):
+            if places:
+                keep &= self._union("region", places) | self._online
+        if len(self._masks) >= 256:
+            self._masks.pop(next(iter(self._masks)))
+        self._masks[filters] = keep
+        return keep
 
     def allowed(self, filters: Filters) -> frozenset[int]:
         """The courses a route may use under `filters` (cached for the last 256 filter sets)."""
         found = self._cache.get(filters)
-        if found is not None:
-            return found
-        keep = set(self.usable)
-        if filters.languages:
-            keep &= _union(self.by_language, filters.languages)
-        if filters.modes:
-            keep &= _union(self.by_mode, filters.modes)
-        if filters.free_only:
-            keep &= self.free
-        if filters.max_weeks is not None:  # a step of unknown length is not known to fit
-            keep -= self.length_unknown
-        if filters.statuses:
-            keep &= _union(self.by_status, filters.statuses)
-        if filters.audiences:
-            keep &= _union(self.by_audience, filters.audiences)
-        if not filters.online:
-            keep -= self.online
-        if filters.stay_in:
-            keep &= (
-                self.by_country.get(filters.stay_in, set())
-                | self.by_country.get(None, set())
-                | self.online
-            )
-        if filters.within:
-            keep &= (
-                self.by_country.get(filters.within, set())
-                | self.by_country.get(None, set())
-                | self.from_home
-            )
-        keep -= filters.exclude
-        for places in (filters.countries, filters.regions):
-            if places:
-                keep &= _union(self.by_region, places) | self.online
-        found = frozenset(keep)
-        if len(self._cache) >= 256:
-            self._cache.pop(next(iter(self._cache)))
-        self._cache[filters] = found
+        if found is None:
+            found = frozenset(indexes_of(self.mask(filters)))
+            if len(self._cache) >= 256:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[filters] = found
         return found
 
-
-def _union(
-    index: dict[str, set[int]] | dict[str | None, set[int]], keys: frozenset[str]
-) -> set[int]:
-    out: set[int] = set()
-    for key in keys:
-        out |= index.get(key, set())
-    return out
+    def _union(self, kind: str, keys: frozenset[str]) -> int:
+        index = self._by[kind]
+        out = 0
+        for key in keys:
+            out |= index.get(key, 0)
+        return out

@@ -99,7 +99,7 @@ class Search:
         # ladder a lower bound still.
         shared = replace(filters, exclude=frozenset()) if filters.exclude else filters
         allowed = filter_index_of(model).allowed(shared)
-        self.closure = index_of(model).closure(start, allowed, shared)
+        self.closure = index_of(model).closure(start, shared)
         self.taken, self.exclude = self.closure.taken, filters.exclude
         self.ladder = (
             Ladder(model, rank, allowed, start.experience, filters.exclude)
