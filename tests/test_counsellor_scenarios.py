@@ -423,3 +423,26 @@ def test_fi_kokkola_process_industry_holder_is_already_a_battery_operator_candid
         assert not gap.short_courses or not gap.other_status_courses
     text = " ".join(b.routes[0].explanation.text)
     assert "ask the provider" in text
+
+
+@pytest.mark.parametrize(
+    ("preset", "home", "degree"),
+    [
+        ("se-engineering-bachelor", "SE331", "se-hogskoleingenjorsexamen"),
+        ("fi-engineering-bachelor", "FI1D5", "fi-insinoori-amk"),
+        ("no-engineering-bachelor", "NO071", "no-bachelorgrad-ingenior"),
+    ],
+)
+def test_an_engineer_is_not_sent_through_a_vocational_programme_to_be_an_operator(
+    curated_kg: KnowledgeGraph, preset: str, home: str, degree: str
+) -> None:
+    """Skellefteå, Kokkola, Mo i Rana: an engineer who applies for a cell-line operator job
+    meets what employers ask (an upper-secondary qualification, or the skill of running the
+    line); the answer says so through the degree and points to short battery courses, where
+    the model once sent the engineer through a 60-104-week vocational programme for one skill."""
+    for role in ("electrode-coating-operator", "cell-assembly-operator"):
+        a = find_pathways(curated_kg, role, preset, home=home)
+        assert a.found and a.routes[0].steps == [], [s.course.id for s in a.routes[0].steps]
+        assert a.reasons[0].code == "already-qualified"
+        assert a.reasons[0].details["holdings"] == [Q + degree]
+        assert a.routes[0].missing_essential_skills, "the battery skills to learn are listed"

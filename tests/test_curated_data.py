@@ -507,6 +507,8 @@ def requirement_met(g: rdflib.Graph, req: URIRef, person: Person) -> bool:
         return True
     if set(g.objects(req, BKG.acceptsQualification)) & person.quals:
         return True
+    if set(g.objects(req, BKG.acceptsSkill)) & person.skills:
+        return True
     top = highest_eqf(g, person.quals)
     if any(top >= eqf_number(g, lv) for lv in g.objects(req, BKG.acceptsLevel)):
         return True

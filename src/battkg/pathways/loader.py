@@ -210,9 +210,10 @@ def _requirements(
         if s in known:
             spec = b.requirement(s)
             spec.min_experience = max(spec.min_experience, _num(parse_term(v)) or 0.0)
-    for s, v in facts["acceptsQualification"]:
-        if s in known:
-            b.requirement(s).accepts.add(v[1:-1])
+    for link in ("acceptsQualification", "acceptsSkill"):  # either alone meets the requirement
+        for s, v in facts[link]:
+            if s in known:
+                b.requirement(s).accepts.add(v[1:-1])
     for s, v in facts["requiresSkill"]:
         if s in known:
             b.requirement(s).skills.add(v[1:-1])

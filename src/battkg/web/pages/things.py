@@ -54,6 +54,7 @@ GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
                 BKG + "entryRequirement",
                 BKG + "acceptsQualification",
                 BKG + "acceptsLevel",
+                BKG + "acceptsSkill",
                 BKG + "requiresSkill",
                 BKG + "openEntry",
                 BKG + "priorLearningAccepted",
