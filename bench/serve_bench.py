@@ -47,7 +47,7 @@ from battkg.kg import KnowledgeGraph
 from battkg.settings import Settings
 from battkg.sparql import executor
 from battkg.sparql.worker import Job, run_job
-from proctree import tree_cpu_seconds, tree_memory
+from proctree import tree_cpu_seconds, tree_cpu_total, tree_memory
 from sparql_bench import LOOKUP, PARAMS
 
 JSON = {"Accept": "application/sparql-results+json"}
@@ -415,12 +415,26 @@ def throughput(servers: list[Server], seconds: float, rounds: int, connections: 
         for path, headers in targets.values():
             wrk(server.url + path, 2, 8, headers)
     got: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+    busy: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for r in range(rounds):
         order = servers[r % len(servers) :] + servers[: r % len(servers)]
         for what, (path, headers) in targets.items():
             for server in order:
+                assert server.process is not None
+                tree, machine, start = (
+                    tree_cpu_total(server.process.pid),
+                    machine_busy_seconds(),
+                    time.perf_counter(),
+                )
                 got.setdefault((what, server.name), []).append(
                     wrk(server.url + path, seconds, connections, headers)
+                )
+                took = time.perf_counter() - start
+                busy.setdefault((what, server.name), []).append(
+                    (
+                        (tree_cpu_total(server.process.pid) - tree) / took,
+                        (machine_busy_seconds() - machine) / took,
+                    )
                 )
     print(
         f"\n3. throughput at {connections} connections, wrk, {rounds} rounds of {seconds:g} s "
@@ -442,6 +456,26 @@ def throughput(servers: list[Server], seconds: float, rounds: int, connections: 
             )
         ratio = rps[many.name] / rps[one.name] if rps[one.name] else 0.0
         print(f"{what:<26} " + " ".join(cells) + f"  {ratio:.2f}x ({many.name} / {one.name})")
+    print(
+        "\n3b. cores busy during those runs (medians): the service's process tree, and the whole "
+        f"machine (wrk included) of its {os.cpu_count()} cores"
+    )
+    for what in targets:
+        cells = []
+        for s in servers:
+            runs = busy[(what, s.name)]
+            cells.append(
+                f"{s.name}: service {statistics.median(x[0] for x in runs):4.2f}, "
+                f"machine {statistics.median(x[1] for x in runs):4.2f}"
+            )
+        print(f"{what:<26} " + "   ".join(cells))
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (not idle or waiting) since boot."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def memory(servers: list[Server]) -> None:
