@@ -39,13 +39,21 @@ class Closure:
     #: courses that require a skill not held
     blocked: int = field(default=0, compare=False, repr=False)
     _taken: set[int] | None = field(default=None, compare=False, repr=False)
+    #: the closure this one continued: its set of taken courses, once made, is copied and
+    #: extended rather than read again from all the bits
+    _seed: Closure | None = field(default=None, compare=False, repr=False)
 
     @property
     def taken(self) -> set[int]:
         """The courses taken (made from `bits` when first asked: a base and the no-route
         answer's closures never need it)."""
         if self._taken is None:
-            self._taken = set(indexes_of(self.bits))
+            seed = self._seed
+            if seed is None:
+                self._taken = set(indexes_of(self.bits))
+            else:
+                self._taken = seed.taken | set(indexes_of(self.bits & ~seed.bits))
+            self._seed = None
         return self._taken
 
 
@@ -192,7 +200,7 @@ class ClosureIndex:
             if gained:
                 held |= gained
                 accepting, blocked = self._gain(gained, held, accepting, blocked)
-        return Closure(held, level, taken, accepting, blocked)
+        return Closure(held, level, taken, accepting, blocked, _seed=seed)
 
     def _gain(
         self, items: set[int], held: set[int], accepting: int, blocked: int
