@@ -99,6 +99,10 @@ class WritableStore(ReadableStore, Protocol):
 
     def bulk_extend(self, /, quads: Iterable[ox.Quad]) -> None: ...
 
+    def bulk_load(
+        self, /, input: bytes, format: ox.RdfFormat, *, to_graph: GraphName | None = None
+    ) -> None: ...
+
     def load(
         self,
         /,

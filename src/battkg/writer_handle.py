@@ -117,6 +117,11 @@ class WriterHandle:
     def bulk_extend(self, /, quads: Iterable[ox.Quad]) -> None:
         self._open.bulk_extend(quads)
 
+    def bulk_load(
+        self, /, input: bytes, format: ox.RdfFormat, *, to_graph: GraphName | None = None
+    ) -> None:
+        self._open.bulk_load(input, format, to_graph=to_graph)
+
     def load(
         self,
         /,
