@@ -464,18 +464,19 @@ class _Group:
         return found
 
 
-def leading_to_from_each(
+def each_start(
     model: PathwayModel, starts: Sequence[Start], filters: Filters, roles: Sequence[Requirement]
-) -> list[int]:
-    """For each role requirement, the courses leading to it here from some start, each start
-    taken alone: the union over `starts` of `Usefulness(model, [start], filters).leading_to`."""
+) -> Iterator[tuple[_Useful, list[tuple[Goal, ...]]]]:
+    """For each start of `starts` within one country: the table of the courses useful for each
+    atom for it (shared with the starts of its group that hold the same atoms), extended to the
+    atoms its roles need, and the atoms each role of `roles` needs for it (none where it cannot
+    reach the role). What does not depend on the start is made once."""
     tables = atom_tables_of(model)
     allowed = filter_index_of(model).allowed(filters)
     index = index_of(model)
     groups: dict[tuple[int, float], _Group] = {}
     tables_by_held: dict[tuple[tuple[int, float], frozenset[Goal]], _Useful] = {}
     role_atoms = [tables.atoms(r) for r in roles]
-    out = [0] * len(roles)
     for start in starts:
         closure = index.closure(start, allowed, filters)
         taken = bits_of(closure.taken)
@@ -498,6 +499,16 @@ def leading_to_from_each(
         if table is None:
             table = tables_by_held[(key, held)] = _Useful(group, held, serving)
         table.extend(a for n in needs for a in n)
+        yield table, needs
+
+
+def leading_to_from_each(
+    model: PathwayModel, starts: Sequence[Start], filters: Filters, roles: Sequence[Requirement]
+) -> list[int]:
+    """For each role requirement, the courses leading to it here from some start, each start
+    taken alone: the union over `starts` of `Usefulness(model, [start], filters).leading_to`."""
+    out = [0] * len(roles)
+    for table, needs in each_start(model, starts, filters, roles):
         for i, n in enumerate(needs):
             bits = 0
             for a in n:
@@ -517,6 +528,8 @@ class _Useful:
     ) -> None:
         self.group, self.held, self.serving = group, held, serving
         self.done: dict[Goal, int] = {}
+        #: the atoms of `done` in the order their components closed (each after those below it)
+        self.closed: list[Goal] = []
         self._number: dict[Goal, int] = {}
         self._needed: dict[int, tuple[Goal, ...]] = {}
 
@@ -574,6 +587,7 @@ class _Useful:
                         member = stack.pop()
                         on_stack.discard(member)
                         done[member] = bits
+                        self.closed.append(member)
                         if member == atom:
                             break
                 if work:
