@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -13,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from battkg import datasets
+from battkg.gaps.analysis import analyse
 from battkg.gaps.links import (
     ensure_links,
     graph_of,
@@ -22,7 +25,7 @@ from battkg.gaps.links import (
     starts_and_places,
     stored_pairs,
 )
-from battkg.gaps.service import labels_of
+from battkg.gaps.service import inputs_of, labeller, labels_of, make_query
 from battkg.gaps.useful import Usefulness, members
 from battkg.ingest import read_partner_file
 from battkg.kg import KnowledgeGraph
@@ -269,3 +272,38 @@ def test_the_gap_labels_are_the_pathway_models(curated_kg: KnowledgeGraph) -> No
     model = model_of(curated_kg).labels
     assert len(labels.pref) > 500
     assert labels.pref == model.pref and labels.alt == model.alt
+
+
+def test_the_answer_is_that_of_the_course_role_pairs(curated_kg: KnowledgeGraph) -> None:
+    """Read through the atoms (gap-capacity's atoms and stages, gap-atoms), every offer leads
+    to the roles and stages the rule's (course, role) pairs give it, as when the pairs were
+    written as bkg:leadsToRole: so /gaps, its CSV and the what-if answer stay the same."""
+    inputs = inputs_of(curated_kg)
+    pairs = links_of(model_of(curated_kg), curated_kg.iris)
+    roles_of: dict[str, set[str]] = {}
+    for course, role in pairs:
+        roles_of.setdefault(course, set()).add(role)
+    before = replace(
+        inputs,
+        offers=[
+            replace(
+                o,
+                role_bits=inputs.role_bits(roles_of.get(o.iri, set())),
+                stages=frozenset(
+                    s for r in roles_of.get(o.iri, ()) for s in inputs.role_stages.get(r, ())
+                ),
+            )
+            for o in inputs.offers
+        ],
+    )
+    assert sum(o.role_bits.bit_count() for o in inputs.offers) == len(pairs) > 1_000
+    assert [(o.role_bits, o.stages) for o in inputs.offers] == [
+        (o.role_bits, o.stages) for o in before.offers
+    ]
+    label = labeller(curated_kg, "en")
+    client = TestClient(create_app(kg=curated_kg))
+    for params in ({}, {"country": "SE"}, {"stage": "cell-manufacturing"}, {"region": "SE331"}):
+        query = make_query(curated_kg, inputs, **params)
+        expected = analyse(before, query, label)
+        assert analyse(inputs, query, label) == expected
+        assert client.get("/gaps", params=params).json() == json.loads(json.dumps(expected))

@@ -88,34 +88,35 @@ def atom_graph(
     needed: dict[str, set[int]] = {r: set() for r in role_iris}
     for country, filters in zip(countries, places, strict=True):
         ids: dict[tuple[Goal, int], int] = {}
-        seen: dict[int, int] = {}  # table -> how many of its closed atoms have nodes
+        #: table -> atom -> its node (-1: no course is useful for it); a table's atoms, once
+        #: closed, keep their courses, so each is looked up (hashing its courses) only once
+        node_of: dict[int, dict[Goal, int]] = {}
         for table, needs in each_start(model, starts, filters, requirements):  # type: ignore[arg-type]
-            start = seen.get(id(table), 0)
-            fresh = table.closed[start:]
-            seen[id(table)] = len(table.closed)
+            mine = node_of.setdefault(id(table), {})
             made = []
-            for atom in fresh:  # first every new node, then their edges (a cycle's members)
+            for atom in table.closed[len(mine) :]:  # first every new node, then their edges
                 done = table.done[atom]
-                if not done:
-                    continue
-                key = (atom, done)
-                n = ids.get(key)
-                if n is None:
-                    n = ids[key] = len(nodes)
-                    nodes.append(AtomNode(country, atom, done))
-                made.append((atom, n))
+                n = -1
+                if done:
+                    key = (atom, done)
+                    n = ids.get(key, -1)
+                    if n < 0:
+                        n = ids[key] = len(nodes)
+                        nodes.append(AtomNode(country, atom, done))
+                        made.append((atom, n))
+                mine[atom] = n
+            # a node's courses are its serving courses and those of the atoms it needs, in
+            # the table that made it: one table's edges are enough (another's would give the
+            # same courses)
             for atom, n in made:
                 node = nodes[n]
-                node.serving |= table.serving(atom)
-                for below in table.successors(atom):
-                    bits = table.done[below]
-                    if bits:
-                        node.needs.add(ids[(below, bits)])
+                node.serving = table.serving(atom)
+                node.needs = {b for below in table.successors(atom) if (b := mine[below]) >= 0}
             for role, atoms in zip(role_iris, needs, strict=True):
                 for atom in atoms:
-                    bits = table.done.get(atom, 0)
-                    if bits:
-                        needed[role].add(ids[(atom, bits)])
+                    n = mine.get(atom, -1)
+                    if n >= 0:
+                        needed[role].add(n)
     return AtomGraph(nodes, {r: n for r, n in needed.items() if n})
 
 
