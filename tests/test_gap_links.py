@@ -224,6 +224,8 @@ def test_a_dataset_load_and_its_rollback_rewrite_the_links(small: KnowledgeGraph
     pair = (ID + "course/partner-welding", ID + "role/assembler")
     name = "gap-links-partner"
     versions = []
+    client = TestClient(create_app(kg=small))
+    answered = client.get("/gaps").content  # kept serialised, per data version
     for text in (PARTNER, PARTNER_V2):
         result = datasets.load(small, [read_partner_file(text.encode(), "p.ttl", small.iris)], name)
         assert result.loaded, [f.message for f in result.report.faults]
@@ -231,6 +233,10 @@ def test_a_dataset_load_and_its_rollback_rewrite_the_links(small: KnowledgeGraph
         assert version == small.version() and pair in pairs
         assert (ID + "course/a", ID + "role/assembler") in pairs
         versions.append(version)
+        # the answer kept for the former version is not served for this one
+        assert client.get("/gaps").json()["version"] == version
+    loaded = client.get("/gaps").content
+    assert b"partner-welding" in loaded and b"partner-welding" not in answered
     assert versions[0] != versions[1]  # each load wrote the links of its own version
     datasets.rollback(small, name, 1)
     version, pairs = _stored(small)

@@ -132,9 +132,17 @@ class Inputs:
     #: every role, in the order of the offers' role bits
     roles: tuple[str, ...] = ()
     _bit: dict[str, int] = field(default_factory=dict, repr=False)
+    _by_stage: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._bit = {r: 1 << i for i, r in enumerate(self.roles)}
+        for role, stages in self.role_stages.items():
+            for stage in stages:
+                self._by_stage.setdefault(stage, set()).add(role)
+
+    def roles_in_stages(self, stages: frozenset[str]) -> set[str]:
+        """The roles of any of `stages`."""
+        return set().union(*(self._by_stage.get(s, ()) for s in stages))
 
     def role_bits(self, roles: frozenset[str] | set[str]) -> int:
         """`roles` as bits (roles the links do not know have none)."""

@@ -33,7 +33,7 @@ def demanded_roles(inputs: Inputs, region: str, current: list[Estimate]) -> set[
             if e.roles:
                 roles |= e.roles
             else:
-                roles |= {r for r, s in inputs.role_stages.items() if not s.isdisjoint(e.stages)}
+                roles |= inputs.roles_in_stages(e.stages)
     return roles
 
 
@@ -51,12 +51,10 @@ def overlaps(
             groups.setdefault((offer.level, offer.role_bits), []).append(offer)
     found: list[dict[str, object]] = []
     too_large: list[dict[str, object]] = []
-    # ordered as the sorted role lists they stand for (bit i is the i-th role, sorted)
-    for (level, bits), members in sorted(
-        groups.items(), key=lambda kv: (kv[0][0] or "", _order(kv[0][1]))
-    ):
-        if len(members) < 2:
-            continue
+    # ordered as the sorted role lists they stand for (bit i is the i-th role, sorted); a
+    # course alone in its group overlaps nothing, so only groups of two or more are ordered
+    pairs = [(key, found) for key, found in groups.items() if len(found) >= 2]
+    for (level, bits), members in sorted(pairs, key=lambda kv: (kv[0][0] or "", _order(kv[0][1]))):
         if len(members) > MAX_GROUP:
             too_large.append({"level": level, "roles": bits.bit_count(), "courses": len(members)})
             continue
