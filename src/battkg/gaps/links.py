@@ -234,8 +234,10 @@ def _quads(
             yield ox.Quad(me, skill_p, ox.NamedNode(items[int(atom[1])]), graph)  # type: ignore[call-overload]
         else:
             _, accepts, floor, experience = atom
-            for q in sorted(accepts):  # type: ignore[call-overload]
-                yield ox.Quad(me, qual_p, ox.NamedNode(items[q]), graph)
+            # by IRI: the item numbers follow the order the store gave its rows in, and the
+            # digest of the graph follows the order of its triples
+            for q in sorted(items[q] for q in accepts):  # type: ignore[attr-defined]
+                yield ox.Quad(me, qual_p, ox.NamedNode(q), graph)
             if floor is not None:
                 yield ox.Quad(me, level_p, _decimal(floor), graph)  # type: ignore[arg-type]
             if experience is not None:

@@ -37,14 +37,17 @@ from ..pathways.model import PathwayModel, Requirement, Start
 from ..pathways.search import Goal
 
 
-def atoms_of(req: Requirement) -> list[Goal]:
+def atoms_of(req: Requirement, name: Callable[[int], str] | None = None) -> list[Goal]:
     """The parts of `req` a person can lack: its alternatives (unless open entry), keyed with
-    the experience that validation of prior learning asks (None: not accepted), and skills."""
+    the experience that validation of prior learning asks (None: not accepted), and skills,
+    ordered by their IRIs (`name`) when given: the model's item numbers follow the order the
+    store gave the rows in, and which of two atoms implying each other is kept follows this
+    order, so the stored atoms are the same from any store."""
     atoms: list[Goal] = []
     if not req.alternatives_open(0.0):
         experience = req.min_experience if req.prior_learning else None
         atoms.append(("alt", req.accepts, req.min_level, experience))
-    atoms.extend(("skill", s) for s in sorted(req.skills))
+    atoms.extend(("skill", s) for s in sorted(req.skills, key=name))
     return atoms
 
 
@@ -215,7 +218,7 @@ class Usefulness:
         """The atoms of `req` some route must take a course for (none made redundant)."""
         found = self._needed.get(req.iri)
         if found is None:
-            atoms = atoms_of(req)
+            atoms = atoms_of(req, self.model.items.__getitem__)
             held = [[holds(s, a) for a in atoms] for s in self.starts]
             found = [a for i, a in enumerate(atoms) if not self._implied(i, atoms, held)]
             self._needed[req.iri] = found
@@ -343,7 +346,7 @@ class AtomTables:
     def atoms(self, req: Requirement) -> tuple[Goal, ...]:
         found = self._atoms.get(req.iri)
         if found is None:
-            found = self._atoms[req.iri] = tuple(atoms_of(req))
+            found = self._atoms[req.iri] = tuple(atoms_of(req, self.model.items.__getitem__))
         return found
 
     def held(self, start: Start, roles: Sequence[tuple[Goal, ...]]) -> frozenset[Goal]:
