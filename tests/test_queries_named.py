@@ -36,6 +36,8 @@ EXAMPLES: dict[str, dict[str, str]] = {
     # Norrbotten's and Västra Götaland's demanded roles all have a running course now
     "gap-roles-without-course": {"region": "SE125"},
     "gap-missing-skills": {"region": "SE332"},
+    "gap-atoms": {"country": "SE"},
+    "gap-course-roles": {"role": "cell-assembly-operator"},
 }
 
 

@@ -122,13 +122,14 @@ class CapacityIndex:
         if found is not None:
             return found
         cap = Capacity()
+        wanted = self.inputs.role_bits(roles)
         for offer, full in self.offers_in(region):
             if level is not None and offer.level != level:
                 continue
             if roles:
-                if roles.isdisjoint(offer.roles):
+                if not wanted & offer.role_bits:
                     continue
-            elif (stages and stages.isdisjoint(offer.stages)) or not offer.roles:
+            elif (stages and stages.isdisjoint(offer.stages)) or not offer.role_bits:
                 continue
             cap.add(offer, full)
         self._cache[key] = cap
@@ -154,6 +155,6 @@ def level_table(index: CapacityIndex, region: str) -> dict[str | None, Capacity]
     """Capacity of one region per level (any battery role); None is offers of unknown level."""
     table: dict[str | None, Capacity] = {}
     for offer, full in index.offers_in(region):
-        if offer.roles:
+        if offer.role_bits:
             table.setdefault(offer.level, Capacity()).add(offer, full)
     return table

@@ -7,13 +7,16 @@ that version are in the store.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ..errors import QueryError
+from .atoms import above_union
 from .links import ensure_links
+from .useful import members
 
 if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
@@ -97,7 +100,9 @@ class Offer:
     places: int | None
     places_confidence: str
     regions: tuple[str, ...]
-    roles: frozenset[str]
+    #: the roles it leads to, as bits of `Inputs.roles` (dense: nearly every role of a country
+    #: at 50,000 generated courses, so never a set of IRIs per course)
+    role_bits: int
     stages: frozenset[str]
     academic_year: str | None = None
     sources: tuple[str, ...] = ()
@@ -124,6 +129,28 @@ class Inputs:
     links_seconds: float = 0.0
     years: tuple[int, int] | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    #: every role, in the order of the offers' role bits
+    roles: tuple[str, ...] = ()
+    _bit: dict[str, int] = field(default_factory=dict, repr=False)
+    _by_stage: dict[str, set[str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._bit = {r: 1 << i for i, r in enumerate(self.roles)}
+        for role, stages in self.role_stages.items():
+            for stage in stages:
+                self._by_stage.setdefault(stage, set()).add(role)
+
+    def roles_in_stages(self, stages: frozenset[str]) -> set[str]:
+        """The roles of any of `stages`."""
+        return set().union(*(self._by_stage.get(s, ()) for s in stages))
+
+    def role_bits(self, roles: frozenset[str] | set[str]) -> int:
+        """`roles` as bits (roles the links do not know have none)."""
+        return sum(self._bit.get(r, 0) for r in set(roles))
+
+    def roles_of(self, bits: int) -> list[str]:
+        """The roles of `bits`, in the order of `roles` (sorted)."""
+        return [self.roles[i] for i in members(bits)]
 
 
 def _v(row: ox.QuerySolution, name: str) -> str | None:
@@ -196,7 +223,23 @@ def read_estimates(kg: KnowledgeGraph, status: str) -> list[Estimate]:
     return out
 
 
-def read_offers(kg: KnowledgeGraph, teaches: dict[str, set[str]]) -> list[Offer]:
+def read_atoms(kg: KnowledgeGraph, known: set[str]) -> tuple[dict[str, int], tuple[str, ...]]:
+    """The requirement atoms (gap-atoms) with the roles each leads to (those needing it,
+    directly or through the atoms above it) as bits of the roles named there and in `known`,
+    and those roles, sorted."""
+    rows = _rows(kg, "gap-atoms")
+    index = {_v(row, "atom") or "": i for i, row in enumerate(rows)}
+    needs = [[index[b] for b in _split(_v(row, "needs")) if b in index] for row in rows]
+    direct = [set(_split(_v(row, "roles"))) for row in rows]
+    roles = tuple(sorted(known.union(*direct)))
+    bit = {r: 1 << i for i, r in enumerate(roles)}
+    above = above_union(needs, [sum(bit[r] for r in found) for found in direct])
+    return {atom: above[i] for atom, i in index.items()}, roles
+
+
+def read_offers(
+    kg: KnowledgeGraph, teaches: dict[str, set[str]], atom_roles: Callable[[list[str]], int]
+) -> list[Offer]:
     out = []
     for row in _rows(kg, "gap-capacity"):
         iri = _v(row, "course") or ""
@@ -214,7 +257,7 @@ def read_offers(kg: KnowledgeGraph, teaches: dict[str, set[str]]) -> list[Offer]
                 places=places,
                 places_confidence=mark or ("unknown" if places is None else "estimated"),
                 regions=tuple(sorted(_split(_v(row, "regions")))),
-                roles=frozenset(_split(_v(row, "roles"))),
+                role_bits=atom_roles(_split(_v(row, "atoms"))),
                 stages=frozenset(_split(_v(row, "stages"))),
                 academic_year=_v(row, "academicYear"),
                 sources=tuple(sorted(_split(_v(row, "sources")))),
@@ -262,7 +305,16 @@ def load_inputs(kg: KnowledgeGraph) -> Inputs:
     stage_rows = kg.select("SELECT ?s WHERE { ?s a bkg:ValueChainStage }")
     parents, country_of = read_regions(kg)
     estimates = read_estimates(kg, "any")
-    offers = read_offers(kg, teaches)
+    known = set(role_stages) | {r for e in estimates for r in e.roles}
+    atoms, roles = read_atoms(kg, known)
+
+    def atom_roles(served: list[str]) -> int:
+        bits = 0
+        for atom in served:
+            bits |= atoms.get(atom, 0)
+        return bits
+
+    offers = read_offers(kg, teaches, atom_roles)
     years = sorted(
         (
             {y for e in estimates for y in e.years()}
@@ -283,4 +335,5 @@ def load_inputs(kg: KnowledgeGraph) -> Inputs:
         links_stored=links.stored,
         links_seconds=links.seconds,
         years=(years[0], years[-1]) if years else None,
+        roles=roles,
     )

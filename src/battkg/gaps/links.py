@@ -6,13 +6,17 @@ offers pass every country filter). Those courses are found once per country and
 requirement atom (useful.py), shared by every role and start; tests/test_gap_links.py checks
 them against the engine's route lists on the curated graph and on hand-made graphs.
 
-The links are written into their own named graph (`<base>/graph/derived/course-role-links`)
-as `course bkg:leadsToRole role`, with the build version they were computed from, in the
-same store generation that a build, a dataset load or a rollback makes (`relink`), so that
-no request pays for them and the named queries (queries/gap-*.rq) read them on any store,
-remote ones included. A store made before links were written at build time gets them on
-its first gap request (`ensure_links`): written if the store can be written, else held in
-memory (docs/decisions/0052-gap-analysis.md).
+The links are written per requirement atom (atoms.py), never as course x role pairs (56.8
+million at 50,000 generated courses): `course bkg:servesAtom atom`, `atom bkg:needsAtom
+atom`, `role bkg:needsAtom atom`, so that a course leads to a role exactly when
+`role bkg:needsAtom+/^bkg:servesAtom course`; each atom also says the stages of the roles
+that need it, directly or through the atoms above it (`bkg:atomForStage`). They go into
+their own named graph (`<base>/graph/derived/course-role-links`) with the build version they
+were computed from, in the same store generation that a build, a dataset load or a rollback
+makes (`relink`), so that no request pays for them and the named queries (queries/gap-*.rq)
+read them on any store, remote ones included. A store made before links were written at build
+time gets them on its first gap request (`ensure_links`): written if the store can be written,
+else held in memory (docs/decisions/0052-gap-analysis.md).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import hashlib
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,17 +34,26 @@ import pyoxigraph as ox
 from ..backend import ReadableStore, WritableStore
 from ..errors import StoreError
 from ..kg import KnowledgeGraph
-from ..namespaces import BKG, DCTERMS, PROV, VOID, XSD, Iris
+from ..namespaces import BKG, DCTERMS, PROV, RDF, VOID, XSD, Iris
 from ..pathways.engine import model_of
 from ..pathways.filters import Filters
 from ..pathways.loader import load_model
 from ..pathways.model import PathwayModel, Start
+from .atoms import AtomGraph, above_union, atom_graph, compact
 from .useful import leading_to_from_each, members
 
 if TYPE_CHECKING:
     from ..settings import Settings
 
+#: the relation the atoms stand for: course -> role, as the path below (no longer written)
 LEADS_TO = BKG + "leadsToRole"
+SERVES = BKG + "servesAtom"
+NEEDS = BKG + "needsAtom"
+ATOM = BKG + "RequirementAtom"
+#: the pairs of the links graph, as a researcher reads them (the product: small graphs only)
+PAIRS_QUERY = """SELECT DISTINCT ?course ?role WHERE {{ GRAPH <{graph}> {{
+  ?role bkg:needsAtom ?first . FILTER NOT EXISTS {{ ?role a bkg:RequirementAtom }}
+  ?first bkg:needsAtom* ?atom . ?course bkg:servesAtom ?atom }} }}"""
 _lock = threading.Lock()
 _memory: weakref.WeakKeyDictionary[KnowledgeGraph, Links] = weakref.WeakKeyDictionary()
 
@@ -48,7 +61,6 @@ _memory: weakref.WeakKeyDictionary[KnowledgeGraph, Links] = weakref.WeakKeyDicti
 @dataclass(frozen=True)
 class Links:
     version: str
-    pairs: frozenset[tuple[str, str]]  # (course IRI, role IRI)
     seconds: float
     stored: bool
 
@@ -96,7 +108,8 @@ def link_bits(model: PathwayModel, iris: Iris) -> dict[str, int]:
 
 
 def links_of(model: PathwayModel, iris: Iris) -> frozenset[tuple[str, str]]:
-    """Every (course, role) pair where the course can be a step of a minimal route to the role."""
+    """Every (course, role) pair where the course can be a step of a minimal route to the role
+    (the product the stored atoms avoid: for tests and small graphs)."""
     courses = model.courses
     return frozenset(
         (courses[c].iri, role)
@@ -105,9 +118,20 @@ def links_of(model: PathwayModel, iris: Iris) -> frozenset[tuple[str, str]]:
     )
 
 
-def compute_links(kg: KnowledgeGraph) -> frozenset[tuple[str, str]]:
-    """The links of the store generation being served."""
-    return links_of(model_of(kg), kg.iris)
+def graph_of(model: PathwayModel, iris: Iris) -> AtomGraph:
+    """The links per requirement atom (atoms.py): the same pass as `link_bits`, kept whole."""
+    starts, places = starts_and_places(model, iris)
+    countries = [next(iter(f.countries)) if f.countries else "" for f in places]
+    found = atom_graph(model, starts, places, countries)
+    compact(found)
+    return found
+
+
+def role_stages(kg: KnowledgeGraph) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for row in kg.select("SELECT ?r ?s WHERE { ?r a bkg:JobRole ; bkg:inStage ?s }"):
+        found.setdefault(str(row["r"].value), []).append(str(row["s"].value))
+    return found
 
 
 class _Writing(KnowledgeGraph):
@@ -124,15 +148,19 @@ class _Writing(KnowledgeGraph):
 
 def relink(settings: Settings, store: WritableStore, progress: Callable[[str], None]) -> int:
     """Write the links of the data in `store` (a generation being made), with its build
-    version; the number of links."""
+    version; the number of triples written."""
     started = time.perf_counter()
-    progress("linking courses to roles (gap analysis)")
+    progress("linking courses to roles through requirement atoms (gap analysis)")
     graph = _Writing(settings, store)
     version = graph.version()
-    pairs = links_of(load_model(graph), graph.iris)
-    _write(store, graph.iris, pairs, version)
-    progress(f"{len(pairs):,} course-role links in {time.perf_counter() - started:.1f} s")
-    return len(pairs)
+    model = load_model(graph)
+    atoms = graph_of(model, graph.iris)
+    count = write_atoms(store, graph.iris, model, atoms, role_stages(graph), version)
+    progress(
+        f"{len(atoms.nodes):,} requirement atoms, {count:,} triples, "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    return count
 
 
 def drop_links(store: WritableStore, iris: Iris) -> None:
@@ -152,42 +180,127 @@ def stored_version(kg: KnowledgeGraph) -> str | None:
     return str(rows[0]["v"].value) if rows else None
 
 
-def write_links(kg: KnowledgeGraph, pairs: frozenset[tuple[str, str]], version: str) -> None:
-    """Write `pairs` as the links of `version`, in a new store generation."""
-    with kg.store.writer() as w:
-        _write(w, kg.iris, pairs, version)
+def stored_pairs(kg: KnowledgeGraph) -> frozenset[tuple[str, str]]:
+    """The (course, role) pairs the stored atoms stand for, read through the path a
+    researcher would write (the product: for tests and small graphs)."""
+    rows = kg.select(PAIRS_QUERY.format(graph=links_graph(kg)))
+    return frozenset((str(r["course"].value), str(r["role"].value)) for r in rows)
 
 
-def _write(
-    store: WritableStore, iris: Iris, pairs: frozenset[tuple[str, str]], version: str
-) -> None:
+def _decimal(value: float) -> ox.Literal:
+    return ox.Literal(f"{float(value):g}", datatype=ox.NamedNode(XSD + "decimal"))
+
+
+def _quads(
+    iris: Iris,
+    model: PathwayModel,
+    atoms: AtomGraph,
+    stages_of: dict[str, list[str]],
+    graph: ox.NamedNode,
+) -> Iterator[ox.Quad]:
+    """The atoms as triples: what each is (a skill, or accepted qualifications, level and
+    experience), its country, the atoms it needs, the stages of the roles it serves, the
+    courses serving it and the roles needing it."""
+    items, courses = model.items, model.courses
+    stages = sorted({s for v in stages_of.values() for s in v})
+    stage_bit = {s: 1 << i for i, s in enumerate(stages)}
+    own = [0] * len(atoms.nodes)
+    for role, nodes in atoms.roles.items():
+        mask = sum(stage_bit[s] for s in set(stages_of.get(role, ())))
+        for n in nodes:
+            own[n] |= mask
+    needs = [sorted(n.needs) for n in atoms.nodes]
+    for_stage = above_union(needs, own)
+    names = []
+    for i, node in enumerate(atoms.nodes):
+        code = node.country.rsplit("/", 1)[-1] if node.country else "any"
+        names.append(ox.NamedNode(iris.thing("gap-atom", f"{code}-{i}")))
+    kind, serves, needs_p = ox.NamedNode(RDF + "type"), ox.NamedNode(SERVES), ox.NamedNode(NEEDS)
+    atom_class = ox.NamedNode(ATOM)
+    country_p, skill_p = ox.NamedNode(BKG + "atomCountry"), ox.NamedNode(BKG + "atomSkill")
+    qual_p, level_p = (
+        ox.NamedNode(BKG + "atomQualification"),
+        ox.NamedNode(BKG + "atomMinimumLevel"),
+    )
+    years_p, stage_p = ox.NamedNode(BKG + "atomExperienceYears"), ox.NamedNode(BKG + "atomForStage")
+    stage_nodes = [ox.NamedNode(s) for s in stages]
+    for i, node in enumerate(atoms.nodes):
+        me = names[i]
+        yield ox.Quad(me, kind, atom_class, graph)
+        if node.country:
+            yield ox.Quad(me, country_p, ox.NamedNode(node.country), graph)
+        atom = node.atom
+        if atom[0] == "skill":
+            yield ox.Quad(me, skill_p, ox.NamedNode(items[int(atom[1])]), graph)  # type: ignore[call-overload]
+        else:
+            _, accepts, floor, experience = atom
+            # by IRI: the item numbers follow the order the store gave its rows in, and the
+            # digest of the graph follows the order of its triples
+            for q in sorted(items[q] for q in accepts):  # type: ignore[attr-defined]
+                yield ox.Quad(me, qual_p, ox.NamedNode(q), graph)
+            if floor is not None:
+                yield ox.Quad(me, level_p, _decimal(floor), graph)  # type: ignore[arg-type]
+            if experience is not None:
+                yield ox.Quad(me, years_p, _decimal(experience), graph)  # type: ignore[arg-type]
+        for b in needs[i]:
+            yield ox.Quad(me, needs_p, names[b], graph)
+        mask = for_stage[i]
+        for s, stage in enumerate(stage_nodes):
+            if mask >> s & 1:
+                yield ox.Quad(me, stage_p, stage, graph)
+        for c in members(node.serving):
+            yield ox.Quad(ox.NamedNode(courses[c].iri), serves, me, graph)
+    for role in sorted(atoms.roles):
+        subject = ox.NamedNode(role)
+        for n in sorted(atoms.roles[role]):
+            yield ox.Quad(subject, needs_p, names[n], graph)
+
+
+def write_atoms(
+    store: WritableStore,
+    iris: Iris,
+    model: PathwayModel,
+    atoms: AtomGraph,
+    stages_of: dict[str, list[str]],
+    version: str,
+) -> int:
     """The links graph, and its provenance in the meta graph like every other graph's (kind
-    "derived": not part of the build version, which the links are made from)."""
+    "derived": not part of the build version, which the links are made from); the number of
+    triples written."""
     graph = ox.NamedNode(graph_iri(iris))
     meta = ox.NamedNode(iris.meta_graph)
-    leads = ox.NamedNode(LEADS_TO)
-    ordered = sorted(pairs)
-    quads = [ox.Quad(ox.NamedNode(c), leads, ox.NamedNode(r), graph) for c, r in ordered]
-    now = ox.Literal(
-        time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), datatype=ox.NamedNode(XSD + "dateTime")
-    )
-    quads.append(ox.Quad(graph, ox.NamedNode(BKG + "buildVersion"), ox.Literal(version), graph))
-    digest = hashlib.sha256(version.encode())
-    for c, r in ordered:
-        digest.update(f"{c} {r}\n".encode())
-    facts: list[tuple[str, ox.Literal]] = [
-        (BKG + "graphKind", ox.Literal("derived")),
-        (BKG + "sha256", ox.Literal(digest.hexdigest())),
-        (PROV + "generatedAtTime", now),
-        (DCTERMS + "title", ox.Literal("course-role links of the gap analysis")),
-        (VOID + "triples", ox.Literal(str(len(quads)), datatype=ox.NamedNode(XSD + "integer"))),
-    ]
     for old in list(store.quads_for_pattern(graph, None, None, meta)):
         store.remove(old)
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
     store.add_graph(graph)
-    store.extend(quads + [ox.Quad(graph, ox.NamedNode(p), o, meta) for p, o in facts])
+    digest = hashlib.sha256(version.encode())
+    count = 0
+
+    def counted() -> Iterator[ox.Quad]:
+        nonlocal count
+        yield ox.Quad(graph, ox.NamedNode(BKG + "buildVersion"), ox.Literal(version), graph)
+        for quad in _quads(iris, model, atoms, stages_of, graph):
+            count += 1
+            digest.update(str(quad).encode())
+            yield quad
+
+    store.bulk_extend(counted())
+    now = ox.Literal(
+        time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), datatype=ox.NamedNode(XSD + "dateTime")
+    )
+    facts: list[tuple[str, ox.Literal]] = [
+        (BKG + "graphKind", ox.Literal("derived")),
+        (BKG + "sha256", ox.Literal(digest.hexdigest())),
+        (PROV + "generatedAtTime", now),
+        (
+            DCTERMS + "title",
+            ox.Literal("course-role links of the gap analysis, per requirement atom"),
+        ),
+        (VOID + "triples", ox.Literal(str(count + 1), datatype=ox.NamedNode(XSD + "integer"))),
+    ]
+    store.extend([ox.Quad(graph, ox.NamedNode(p), o, meta) for p, o in facts])
+    return count + 1
 
 
 def ensure_links(kg: KnowledgeGraph) -> Links:
@@ -206,20 +319,16 @@ def ensure_links(kg: KnowledgeGraph) -> Links:
             return known
         started = time.perf_counter()
         if stored_version(kg) == version:
-            links = Links(version, _read_pairs(kg), time.perf_counter() - started, True)
+            links = Links(version, time.perf_counter() - started, True)
         else:
-            pairs = compute_links(kg)
+            model = model_of(kg)
+            atoms = graph_of(model, kg.iris)
             stored = True
             try:
-                write_links(kg, pairs, version)
+                with kg.store.writer() as w:
+                    write_atoms(w, kg.iris, model, atoms, role_stages(kg), version)
             except (StoreError, OSError):
                 stored = False
-            links = Links(version, pairs, time.perf_counter() - started, stored)
+            links = Links(version, time.perf_counter() - started, stored)
         _memory[kg] = links
     return links
-
-
-def _read_pairs(kg: KnowledgeGraph) -> frozenset[tuple[str, str]]:
-    graph = links_graph(kg)
-    rows = kg.select(f"SELECT ?c ?r WHERE {{ GRAPH <{graph}> {{ ?c bkg:leadsToRole ?r }} }}")
-    return frozenset((str(r["c"].value), str(r["r"].value)) for r in rows)

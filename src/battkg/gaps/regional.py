@@ -10,6 +10,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from .inputs import Estimate, Inputs, Offer
+from .useful import members as bit_indexes
 
 if TYPE_CHECKING:
     from .capacity import CapacityIndex
@@ -32,7 +33,7 @@ def demanded_roles(inputs: Inputs, region: str, current: list[Estimate]) -> set[
             if e.roles:
                 roles |= e.roles
             else:
-                roles |= {r for r, s in inputs.role_stages.items() if not s.isdisjoint(e.stages)}
+                roles |= inputs.roles_in_stages(e.stages)
     return roles
 
 
@@ -42,22 +43,22 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def overlaps(
-    offers: list[Offer], region: str, threshold: float, label: Label
+    inputs: Inputs, offers: list[Offer], region: str, threshold: float, label: Label
 ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    groups: dict[tuple[str | None, frozenset[str]], list[Offer]] = {}
+    groups: dict[tuple[str | None, int], list[Offer]] = {}
     for offer in offers:
-        if region in offer.regions and offer.roles and offer.skills:
-            groups.setdefault((offer.level, offer.roles), []).append(offer)
+        if region in offer.regions and offer.role_bits and offer.skills:
+            groups.setdefault((offer.level, offer.role_bits), []).append(offer)
     found: list[dict[str, object]] = []
     too_large: list[dict[str, object]] = []
-    for (level, roles), members in sorted(
-        groups.items(), key=lambda kv: (kv[0][0] or "", sorted(kv[0][1]))
-    ):
-        if len(members) < 2:
-            continue
+    # ordered as the sorted role lists they stand for (bit i is the i-th role, sorted); a
+    # course alone in its group overlaps nothing, so only groups of two or more are ordered
+    pairs = [(key, found) for key, found in groups.items() if len(found) >= 2]
+    for (level, bits), members in sorted(pairs, key=lambda kv: (kv[0][0] or "", _order(kv[0][1]))):
         if len(members) > MAX_GROUP:
-            too_large.append({"level": level, "roles": len(roles), "courses": len(members)})
+            too_large.append({"level": level, "roles": bits.bit_count(), "courses": len(members)})
             continue
+        roles = inputs.roles_of(bits)
         for a, b in combinations(sorted(members, key=lambda o: o.iri), 2):
             share = jaccard(a.skills, b.skills)
             if share >= threshold:
@@ -68,13 +69,18 @@ def overlaps(
                             {"id": b.iri, "label": label(b.iri), "places": b.places},
                         ],
                         "level": level,
-                        "roles": [{"id": r, "label": label(r)} for r in sorted(roles)],
+                        "roles": [{"id": r, "label": label(r)} for r in roles],
                         "shared_skills": len(a.skills & b.skills),
                         "skills_taught": len(a.skills | b.skills),
                         "share": round(share, 3),
                     }
                 )
     return found, too_large
+
+
+def _order(bits: int) -> list[int]:
+    """A key that sorts role bits as the sorted lists of their roles' IRIs."""
+    return list(bit_indexes(bits))
 
 
 def regional_parts(
@@ -87,7 +93,10 @@ def regional_parts(
 ) -> dict[str, object]:
     offers = index.running_in(region)
     roles = demanded_roles(inputs, region, current)
-    reached = set().union(*(o.roles for o in offers)) if offers else set()
+    bits = 0
+    for offer in offers:
+        bits |= offer.role_bits
+    reached = set(inputs.roles_of(bits & inputs.role_bits(roles)))
     taught = set().union(*(o.skills for o in offers)) if offers else set()
     need_count: dict[str, list[str]] = {}
     for role in roles:
@@ -95,7 +104,7 @@ def regional_parts(
             if skill not in taught:
                 need_count.setdefault(skill, []).append(role)
     ranked = sorted(need_count.items(), key=lambda kv: (-len(kv[1]), label(kv[0])))
-    found, too_large = overlaps(offers, region, threshold, label)
+    found, too_large = overlaps(inputs, offers, region, threshold, label)
     return {
         "demanded_roles": len(roles),
         "roles_without_course": [

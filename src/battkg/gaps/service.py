@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
@@ -24,6 +25,11 @@ LANGS = ("en", "sv", "fi", "nb")
 CACHED_REPORTS = 64
 _reports: OrderedDict[tuple[int, str, str, object], dict[str, Any]] = OrderedDict()
 _reports_lock = threading.Lock()
+#: serialised answers kept per process (by data version, language, filters and form), at
+#: most this many bytes in all: at 50,000 courses the JSON is megabytes, and serialising it
+#: took longer than answering from the cached report
+CACHED_BODY_BYTES = 256 * 1024 * 1024
+_bodies: OrderedDict[tuple[int, str, str, object, str], bytes] = OrderedDict()
 
 
 def inputs_of(kg: KnowledgeGraph) -> Inputs:
@@ -137,6 +143,36 @@ def make_query(
         kind=kind,
         turnover=turnover,
     )
+
+
+def gap_body(
+    kg: KnowledgeGraph,
+    form: str,
+    render: Callable[[dict[str, object]], bytes],
+    *,
+    lang: str = "en",
+    **filters: object,
+) -> bytes:
+    """The answer as `render` serialises it (`form` names the serialisation: json, csv), made
+    once per data version, language and filters like the answer itself."""
+    if lang not in LANGS:
+        raise UsageError(f"unknown label language {lang!r}", fix=f"use {', '.join(LANGS)}")
+    inputs = inputs_of(kg)
+    query = make_query(kg, inputs, **filters)  # type: ignore[arg-type]
+    key = (id(kg), inputs.version, lang, query, form)
+    with _reports_lock:
+        found = _bodies.get(key)
+        if found is not None:
+            _bodies.move_to_end(key)
+            return found
+    body = render(gap_report(kg, lang=lang, **filters))
+    with _reports_lock:
+        _bodies[key] = body
+        total = sum(len(b) for b in _bodies.values())
+        while total > CACHED_BODY_BYTES and len(_bodies) > 1:
+            _, dropped = _bodies.popitem(last=False)
+            total -= len(dropped)
+    return body
 
 
 def gap_report(kg: KnowledgeGraph, *, lang: str = "en", **filters: object) -> dict[str, object]:

@@ -37,14 +37,17 @@ from ..pathways.model import PathwayModel, Requirement, Start
 from ..pathways.search import Goal
 
 
-def atoms_of(req: Requirement) -> list[Goal]:
+def atoms_of(req: Requirement, name: Callable[[int], str] | None = None) -> list[Goal]:
     """The parts of `req` a person can lack: its alternatives (unless open entry), keyed with
-    the experience that validation of prior learning asks (None: not accepted), and skills."""
+    the experience that validation of prior learning asks (None: not accepted), and skills,
+    ordered by their IRIs (`name`) when given: the model's item numbers follow the order the
+    store gave the rows in, and which of two atoms implying each other is kept follows this
+    order, so the stored atoms are the same from any store."""
     atoms: list[Goal] = []
     if not req.alternatives_open(0.0):
         experience = req.min_experience if req.prior_learning else None
         atoms.append(("alt", req.accepts, req.min_level, experience))
-    atoms.extend(("skill", s) for s in sorted(req.skills))
+    atoms.extend(("skill", s) for s in sorted(req.skills, key=name))
     return atoms
 
 
@@ -214,7 +217,7 @@ class Usefulness:
         """The atoms of `req` some route must take a course for (none made redundant)."""
         found = self._needed.get(req.iri)
         if found is None:
-            atoms = atoms_of(req)
+            atoms = atoms_of(req, self.model.items.__getitem__)
             held = [[holds(s, a) for a in atoms] for s in self.starts]
             found = [a for i, a in enumerate(atoms) if not self._implied(i, atoms, held)]
             self._needed[req.iri] = found
@@ -342,7 +345,7 @@ class AtomTables:
     def atoms(self, req: Requirement) -> tuple[Goal, ...]:
         found = self._atoms.get(req.iri)
         if found is None:
-            found = self._atoms[req.iri] = tuple(atoms_of(req))
+            found = self._atoms[req.iri] = tuple(atoms_of(req, self.model.items.__getitem__))
         return found
 
     def held(self, start: Start, roles: Sequence[tuple[Goal, ...]]) -> frozenset[Goal]:
@@ -463,17 +466,18 @@ class _Group:
         return found
 
 
-def leading_to_from_each(
+def each_start(
     model: PathwayModel, starts: Sequence[Start], filters: Filters, roles: Sequence[Requirement]
-) -> list[int]:
-    """For each role requirement, the courses leading to it here from some start, each start
-    taken alone: the union over `starts` of `Usefulness(model, [start], filters).leading_to`."""
+) -> Iterator[tuple[_Useful, list[tuple[Goal, ...]]]]:
+    """For each start of `starts` within one country: the table of the courses useful for each
+    atom for it (shared with the starts of its group that hold the same atoms), extended to the
+    atoms its roles need, and the atoms each role of `roles` needs for it (none where it cannot
+    reach the role). What does not depend on the start is made once."""
     tables = atom_tables_of(model)
     index = index_of(model)
     groups: dict[tuple[int, float], _Group] = {}
     tables_by_held: dict[tuple[tuple[int, float], frozenset[Goal]], _Useful] = {}
     role_atoms = [tables.atoms(r) for r in roles]
-    out = [0] * len(roles)
     for start in starts:
         closure = index.closure(start, filters)
         taken = closure.bits
@@ -496,6 +500,16 @@ def leading_to_from_each(
         if table is None:
             table = tables_by_held[(key, held)] = _Useful(group, held, serving)
         table.extend(a for n in needs for a in n)
+        yield table, needs
+
+
+def leading_to_from_each(
+    model: PathwayModel, starts: Sequence[Start], filters: Filters, roles: Sequence[Requirement]
+) -> list[int]:
+    """For each role requirement, the courses leading to it here from some start, each start
+    taken alone: the union over `starts` of `Usefulness(model, [start], filters).leading_to`."""
+    out = [0] * len(roles)
+    for table, needs in each_start(model, starts, filters, roles):
         for i, n in enumerate(needs):
             bits = 0
             for a in n:
@@ -515,6 +529,8 @@ class _Useful:
     ) -> None:
         self.group, self.held, self.serving = group, held, serving
         self.done: dict[Goal, int] = {}
+        #: the atoms of `done` in the order their components closed (each after those below it)
+        self.closed: list[Goal] = []
         self._number: dict[Goal, int] = {}
         self._needed: dict[int, tuple[Goal, ...]] = {}
 
@@ -572,6 +588,7 @@ class _Useful:
                         member = stack.pop()
                         on_stack.discard(member)
                         done[member] = bits
+                        self.closed.append(member)
                         if member == atom:
                             break
                 if work:

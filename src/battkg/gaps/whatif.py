@@ -97,7 +97,7 @@ def what_if(kg: KnowledgeGraph, h: Hypothetical) -> dict[str, object]:
         places=h.places,
         places_confidence="estimated",
         regions=(region,),
-        roles=roles,
+        role_bits=inputs.role_bits(roles),
         stages=frozenset().union(*(inputs.role_stages.get(r, frozenset()) for r in roles)),
         skills=skills,
     )

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from ..errors import UsageError
 from ..gaps.csvout import rows_csv
-from ..gaps.service import gap_report
+from ..gaps.service import gap_body
 from ..gaps.whatif import MAX_ITEMS, Hypothetical, what_if
 from ..sparql.negotiation import choose
 from .deps import KGDep
@@ -64,18 +64,26 @@ def get_gaps(
             fix="give format=json or format=csv",
             details={"field": "format", "value": format},
         )
-    report = gap_report(
-        kg, lang=lang, country=country, region=region, stage=stage, level=level, year=year,
-        kind=kind, turnover=turnover,
-    )  # fmt: skip
     wants_csv = format == "csv" or (
         format is None and choose(request.headers.get("accept"), ["application/json", CSV]) == CSV
     )
+    # serialised once per data version and filters (megabytes at 50,000 courses)
+    body = gap_body(
+        kg, "csv" if wants_csv else "json", _csv if wants_csv else _json, lang=lang,
+        country=country, region=region, stage=stage, level=level, year=year, kind=kind,
+        turnover=turnover,
+    )  # fmt: skip
     if wants_csv:
-        return Response(
-            rows_csv(report), media_type=CSV + "; charset=utf-8", headers={"Vary": "Accept"}
-        )
-    return JSONResponse(report, headers={"Vary": "Accept"})
+        return Response(body, media_type=CSV + "; charset=utf-8", headers={"Vary": "Accept"})
+    return Response(body, media_type="application/json", headers={"Vary": "Accept"})
+
+
+def _json(report: dict[str, object]) -> bytes:
+    return bytes(JSONResponse(report).body)
+
+
+def _csv(report: dict[str, object]) -> bytes:
+    return rows_csv(report).encode("utf-8")
 
 
 #: the longest id or IRI of a role or skill, region or level a what-if course may name
