@@ -26,9 +26,10 @@ from battkg.gaps.links import (
     stored_pairs,
 )
 from battkg.gaps.service import inputs_of, labeller, labels_of, make_query
-from battkg.gaps.useful import Usefulness, members
+from battkg.gaps.useful import Usefulness
 from battkg.ingest import read_partner_file
 from battkg.kg import KnowledgeGraph
+from battkg.pathways.bitsets import indexes_of as members
 from battkg.pathways.engine import model_of
 from battkg.pathways.filters import Filters
 from battkg.pathways.loader import load_model

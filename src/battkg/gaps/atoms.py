@@ -23,10 +23,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from ..pathways.bitsets import bits_of
+from ..pathways.bitsets import indexes_of as members
 from ..pathways.filters import Filters
 from ..pathways.model import PathwayModel, Start
 from ..pathways.search import Goal
-from .useful import bits_of, each_start, members
+from .useful import each_start
 
 
 @dataclass

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ..errors import QueryError
+from ..pathways.bitsets import indexes_of as members
 from .atoms import above_union
 from .links import ensure_links
-from .useful import members
 
 if TYPE_CHECKING:
     from ..kg import KnowledgeGraph

@@ -35,12 +35,13 @@ from ..backend import ReadableStore, WritableStore
 from ..errors import StoreError
 from ..kg import KnowledgeGraph
 from ..namespaces import BKG, DCTERMS, PROV, RDF, VOID, XSD, Iris
+from ..pathways.bitsets import indexes_of as members
 from ..pathways.engine import model_of
 from ..pathways.filters import Filters
 from ..pathways.loader import load_model
 from ..pathways.model import PathwayModel, Start
 from .atoms import AtomGraph, above_union, atom_graph, compact
-from .useful import leading_to_from_each, members
+from .useful import leading_to_from_each
 
 if TYPE_CHECKING:
     from ..settings import Settings

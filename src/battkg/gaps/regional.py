@@ -9,8 +9,8 @@ from collections.abc import Callable
 from itertools import combinations
 from typing import TYPE_CHECKING
 
+from ..pathways.bitsets import indexes_of as bit_indexes
 from .inputs import Estimate, Inputs, Offer
-from .useful import members as bit_indexes
 
 if TYPE_CHECKING:
     from .capacity import CapacityIndex

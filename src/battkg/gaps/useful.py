@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from ..pathways.bitsets import bits_of
+from ..pathways.bitsets import indexes_of as members
 from ..pathways.closure import index_of
 from ..pathways.filters import Filters
 from ..pathways.model import PathwayModel, Requirement, Start
@@ -61,32 +63,6 @@ def holds(start: Start, atom: Goal) -> bool:
     if experience is not None and start.experience >= experience:  # type: ignore[operator]
         return True
     return not accepts.isdisjoint(start.held)  # type: ignore[attr-defined]
-
-
-def bits_of(idxs: Iterable[int]) -> int:
-    """A bit set of indexes (made through bytes: or-ing bits into a growing int is quadratic)."""
-    found = list(idxs)
-    if not found:
-        return 0
-    buffer = bytearray((max(found) >> 3) + 1)
-    for i in found:
-        buffer[i >> 3] |= 1 << (i & 7)
-    return int.from_bytes(buffer, "little")
-
-
-def members(bits: int) -> Iterator[int]:
-    """The indexes set in `bits`, lowest first."""
-    if bits.bit_count() < 64:
-        while bits:
-            low = bits & -bits
-            yield low.bit_length() - 1
-            bits ^= low
-        return
-    for at, byte in enumerate(bits.to_bytes((bits.bit_length() + 7) >> 3, "little")):
-        while byte:
-            low = byte & -byte
-            yield (at << 3) + low.bit_length() - 1
-            byte ^= low
 
 
 @dataclass
