@@ -145,7 +145,9 @@ def explain(
                     "(ask the provider): {courses}",
                     courses=", ".join(c.course.label for c in gap.other_status_courses),
                 )
-            lines.append(f"{label} {gap.skill.label}: {fills or w.text('no course teaches it')}.")
+            # outside the f-string, where the message extractor finds it (it was left English)
+            fills = fills or w.text("no course teaches it")
+            lines.append(f"{label} {gap.skill.label}: {fills}.")
     if view.steps and rests_on:
         lines.append(
             w.text(
