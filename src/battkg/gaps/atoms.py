@@ -273,23 +273,3 @@ def above_union(needs: Sequence[Sequence[int]], own: Sequence[int]) -> list[int]
         for b in below:
             parents[b].append(n)
     return below_union(parents, own)
-
-
-def pairs_of(
-    needs: Sequence[Sequence[int]],
-    serving: Sequence[Sequence[str]],
-    roles: dict[str, Sequence[int]],
-) -> frozenset[tuple[str, str]]:
-    """The (course, role) pairs of an atom graph given by its edges (for tests and small
-    graphs: this is the product the graph exists to avoid)."""
-    index = {c: i for i, c in enumerate(sorted({c for s in serving for c in s}))}
-    courses = sorted(index, key=index.__getitem__)
-    own = [sum(1 << index[c] for c in set(s)) for s in serving]
-    useful = below_union(needs, own)
-    out: set[tuple[str, str]] = set()
-    for role, nodes in roles.items():
-        bits = 0
-        for n in nodes:
-            bits |= useful[n]
-        out.update((courses[c], role) for c in members(bits))
-    return frozenset(out)
