@@ -92,6 +92,35 @@ def test_level_alternative_accepts_any_qualification_at_or_above() -> None:
     assert routes(m) == [["l6"]]
 
 
+def test_an_accepted_skill_stands_in_for_the_qualification() -> None:
+    """acceptsSkill: a course teaching the accepted skill meets the alternatives part as a
+    qualification would, beside a required skill and in a course's entry (the search once
+    found no route in all three graphs: its bounds counted only qualifications)."""
+    m = graph(
+        {
+            "programme": {"weeks": 60, "awards": ["q1"]},
+            "operator-course": {"weeks": 18, "teaches": ["s1"]},
+            "safety": {"weeks": 5, "teaches": ["s2"]},
+        },
+        {"accepts": ["q1", "s1"], "skills": ["s2"]},
+        levels={"q1": 4.0},
+    )
+    assert routes(m, k=2) == [["safety", "operator-course"], ["safety", "programme"]]
+    m = graph(
+        {"operator-course": {"weeks": 18, "teaches": ["s1"]}, "safety": {"teaches": ["s2"]}},
+        {"accepts": ["s1"], "skills": ["s2"]},
+    )
+    assert routes(m) == [["safety", "operator-course"]]
+    m = graph(
+        {
+            "basics": {"weeks": 18, "teaches": ["s1"]},
+            "advanced": {"teaches": ["s2"], "req": {"accepts": ["s1"]}},
+        },
+        {"open": True, "skills": ["s2"]},
+    )
+    assert routes(m) == [["basics", "advanced"]]
+
+
 def test_conjunctive_skills_need_every_skill() -> None:
     m = graph(
         {
@@ -211,9 +240,10 @@ SKILLS = [f"s{i}" for i in range(4)]
 @st.composite
 def random_graphs(draw: st.DrawFn) -> PathwayModel:
     def req() -> dict[str, object]:
+        # accepts takes skills too (bkg:acceptsSkill): a skill held stands in for a qualification
         return {
             "open": draw(st.booleans()) and draw(st.booleans()),
-            "accepts": draw(st.lists(st.sampled_from(QUALS), max_size=2)),
+            "accepts": draw(st.lists(st.sampled_from(QUALS + SKILLS), max_size=2)),
             "levels": draw(st.lists(st.sampled_from([3.0, 4.0, 5.0]), max_size=1)),
             "pl": draw(st.booleans()) and draw(st.booleans()),
             "years": draw(st.sampled_from([0.0, 2.0])),

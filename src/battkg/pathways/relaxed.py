@@ -69,8 +69,11 @@ def base_edges(
     for i, goal in enumerate(goals):
         bit, alt = 1 << i, goal[0] == "alt"
         for idx in supporters(goal):
-            if alt and goal[1].isdisjoint(courses[idx].qualifications):  # type: ignore[attr-defined]
-                continue  # in the goal's supporters by a skill, not a qualification
+            # an accepted item is a qualification or a skill (acceptsSkill): a course meets
+            # the goal by any accepted item it gives; one listed only for its level gets its
+            # bit from the level below
+            if alt and goal[1].isdisjoint(courses[idx].awards):  # type: ignore[attr-defined]
+                continue
             met[idx] = met.get(idx, 0) | bit
     costs, level_bits = ladder.costs, dict[float, int]()
     for idx, bits in met.items():

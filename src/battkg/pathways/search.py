@@ -73,7 +73,8 @@ def meets(course: CourseNode, goal: Goal) -> bool:
     min_level = goal[2]
     if min_level is not None and course.award_level >= min_level:  # type: ignore[operator]
         return True
-    return not goal[1].isdisjoint(course.qualifications)  # type: ignore[attr-defined]
+    # an accepted item is a qualification or a skill (acceptsSkill): any item the course gives
+    return not goal[1].isdisjoint(course.awards)  # type: ignore[attr-defined]
 
 
 class Search:
