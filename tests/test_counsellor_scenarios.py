@@ -440,9 +440,30 @@ def test_an_engineer_is_not_sent_through_a_vocational_programme_to_be_an_operato
     meets what employers ask (an upper-secondary qualification, or the skill of running the
     line); the answer says so through the degree and points to short battery courses, where
     the model once sent the engineer through a 60-104-week vocational programme for one skill."""
-    for role in ("electrode-coating-operator", "cell-assembly-operator"):
+    for role in (
+        "electrode-coating-operator",
+        "cell-assembly-operator",
+        "battery-production-operator",
+    ):
         a = find_pathways(curated_kg, role, preset, home=home)
         assert a.found and a.routes[0].steps == [], [s.course.id for s in a.routes[0].steps]
         assert a.reasons[0].code == "already-qualified"
         assert a.reasons[0].details["holdings"] == [Q + degree]
         assert a.routes[0].missing_essential_skills, "the battery skills to learn are listed"
+
+
+@pytest.mark.parametrize(
+    ("lang", "word"), [("sv", "elektricitet"), ("fi", "sähkö"), ("nb", "elektrisitet")]
+)
+def test_required_skills_are_named_in_the_answers_language(
+    curated_kg: KnowledgeGraph, lang: str, word: str
+) -> None:
+    """Skellefteå: the industrial electrician's requirement names the skill of electricity;
+    battkg's own translation (an rdfs:label on the ESCO IRI) names it, never the IRI's tail."""
+    a = find_pathways(
+        curated_kg, "industrial-electrician", "compulsory-school-only", home="SE331", lang=lang
+    )
+    assert a.found
+    skills = [c.text for c in a.routes[0].explanation.requirement if c.kind == "skill"]
+    assert any(word in t.lower() for t in skills), skills
+    assert not any("c8ac1986" in t for t in skills), skills
