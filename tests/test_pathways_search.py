@@ -23,11 +23,15 @@ def graph(
     holds: tuple[str, ...] = (),
     experience: float = 0.0,
     levels: dict[str, float] | None = None,
+    fields: dict[str, str] | None = None,
 ) -> PathwayModel:
-    """courses: name -> {weeks, req: {...}, awards: [...], teaches: [...], lang, fee, mode}."""
+    """courses: name -> {weeks, req: {...}, awards: [...], teaches: [...], lang, fee, mode};
+    `fields`: qualification -> its field (for a role's `instead` fields, with `instead_level`)."""
     b = ModelBuilder()
     for q, level in (levels or {}).items():
         b.qualification(q, level)
+    for q, f in (fields or {}).items():
+        b.field_of(q, f)
 
     def requirement(name: str, spec: dict[str, object]) -> str:
         r = b.requirement(name)
@@ -37,6 +41,8 @@ def graph(
         r.prior_learning = bool(spec.get("pl"))
         r.min_experience = float(spec.get("years", 0.0))  # type: ignore[arg-type]
         r.skills = set(spec.get("skills", ()))  # type: ignore[call-overload]
+        r.stand_in_fields = set(spec.get("instead", ()))  # type: ignore[call-overload]
+        r.stand_in_level = spec.get("instead_level")  # type: ignore[assignment]
         return name
 
     for name, c in courses.items():
@@ -119,6 +125,30 @@ def test_an_accepted_skill_stands_in_for_the_qualification() -> None:
         {"open": True, "skills": ["s2"]},
     )
     assert routes(m) == [["basics", "advanced"]]
+
+
+def test_a_qualification_in_the_field_stands_in_for_the_required_skills() -> None:
+    """bkg:skillsMetByField: an engineering degree at EQF 6 is taken in place of the hands-on
+    skills; a degree in another field, or below the level, is not."""
+    courses = {
+        "troubleshooting": {"weeks": 30, "teaches": ["s1"]},
+        "maintenance": {"weeks": 30, "teaches": ["s2"]},
+        "engineering-degree": {"weeks": 50, "awards": ["q1"]},
+    }
+    role = {"open": True, "skills": ["s1", "s2"], "instead": ["eng"], "instead_level": 6.0}
+    levels = {"q1": 6.0, "q2": 6.0, "q3": 5.0}
+    fields = {"q1": "eng", "q2": "chem", "q3": "eng"}
+
+    def best(holds: tuple[str, ...], k: int = 1) -> list[list[str]]:
+        return routes(graph(courses, role, holds=holds, levels=levels, fields=fields), k=k)
+
+    # from nothing: the degree (50 weeks) beats the two skills courses (60), which come next
+    assert best((), k=2) == [["engineering-degree"], ["maintenance", "troubleshooting"]]
+    assert best(("q1",)) == [[]]  # the engineer is already qualified
+    assert best(("q2",)) == [["engineering-degree"]]  # a chemistry degree does not stand in
+    assert best(("q3",)) == [["engineering-degree"]]  # nor an engineering one below EQF 6
+    courses["engineering-degree"]["weeks"] = 70
+    assert best(("q2",), k=2) == [["maintenance", "troubleshooting"], ["engineering-degree"]]
 
 
 def test_conjunctive_skills_need_every_skill() -> None:
@@ -235,6 +265,7 @@ def test_only_minimal_routes() -> None:
 
 QUALS = [f"q{i}" for i in range(3)]
 SKILLS = [f"s{i}" for i in range(4)]
+FIELDS = ["f-engineering", "f-chemistry"]
 
 
 @st.composite
@@ -262,8 +293,19 @@ def random_graphs(draw: st.DrawFn) -> PathwayModel:
     }
     levels = {q: float(draw(st.integers(2, 6))) for q in QUALS}
     holds = tuple(draw(st.lists(st.sampled_from(QUALS + SKILLS), max_size=2)))
+    # the role may take qualifications of a field in place of its required skills
+    role = req()
+    if draw(st.booleans()):
+        role["instead"] = draw(st.lists(st.sampled_from(FIELDS), min_size=1, max_size=2))
+        role["instead_level"] = float(draw(st.integers(3, 6)))
+    fields = {q: draw(st.sampled_from(FIELDS)) for q in QUALS}
     return graph(
-        courses, req(), holds=holds, experience=draw(st.sampled_from([0.0, 3.0])), levels=levels
+        courses,
+        role,
+        holds=holds,
+        experience=draw(st.sampled_from([0.0, 3.0])),
+        levels=levels,
+        fields=fields,
     )
 
 

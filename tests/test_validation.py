@@ -164,3 +164,21 @@ def test_cli_exit_codes(
     assert "row 2, column duration_weeks" in capsys.readouterr().out
     assert main(["validate", str(tmp_path / "missing.csv"), *store]) == 2
     assert main(["validate", str(bad), "--format", "json", *store]) == 1
+
+
+def test_fields_standing_in_for_skills_are_checked(curated_kg: KnowledgeGraph) -> None:
+    """bkg:skillsMetByField needs its level and required skills, and a role's requirement:
+    a course's requirement with it is refused with the fix."""
+    ttl = """@prefix bkg: <https://w3id.org/battkg/ontology#> .
+@prefix isced: <http://data.europa.eu/snb/isced-f/> .
+<https://w3id.org/battkg/id/requirement/x-entry> a bkg:EntryRequirement ;
+    bkg:acceptsLevel <http://data.europa.eu/snb/eqf/4> ;
+    bkg:skillsMetByField isced:0710 , <http://data.europa.eu/snb/isced-f/engineering> .
+"""
+    report = report_for(curated_kg, ("x.ttl", ttl))
+    assert not report.conforms
+    messages = " | ".join(f.message for f in report.faults)
+    assert "no level" in messages, messages
+    assert "requires no skill" in messages, messages
+    assert "job role's requirement only" in messages, messages
+    assert any(f.value and f.value.endswith("/engineering") for f in report.faults), messages

@@ -26,6 +26,9 @@ class RequirementSpec:
     min_experience: float = 0.0
     skills: set[str] = field(default_factory=set)
     employer: bool = False
+    #: bkg:skillsMetByField and bkg:skillsMetByFieldLevel (a role's requirement only)
+    stand_in_fields: set[str] = field(default_factory=set)
+    stand_in_level: float | None = None
 
 
 _NONE: frozenset[int] = frozenset()
@@ -67,6 +70,8 @@ class ModelBuilder:
         self.region_country: dict[str, str] = {}
         self.certifies: dict[str, set[str]] = {}
         self.qualification_country: dict[str, str] = {}
+        #: qualification IRI -> its ISCED-F fields (bkg:fieldOfStudy)
+        self.qualification_fields: dict[str, set[str]] = {}
         self.region_parents: dict[str, set[str]] = {}
         #: course IRI -> key fact -> (confidence, source)
         self.marks: dict[str, dict[str, tuple[str, str | None]]] = {}
@@ -84,6 +89,10 @@ class ModelBuilder:
         self.item(iri)
         if level is not None:
             self.levels[iri] = max(level, self.levels.get(iri, 0.0))
+
+    def field_of(self, qualification: str, field_iri: str) -> None:
+        self.item(qualification)
+        self.qualification_fields.setdefault(qualification, set()).add(field_iri)
 
     def requirement(self, iri: str) -> RequirementSpec:
         return self.requirements.setdefault(iri, RequirementSpec())
@@ -126,10 +135,18 @@ class ModelBuilder:
 
     # -- building --------------------------------------------------------------
 
-    def _requirement(self, iri: object) -> Requirement | None:
+    def _requirement(self, iri: object, role: bool = False) -> Requirement | None:
         if not isinstance(iri, str) or iri not in self.requirements:
             return None
         spec = self.requirements[iri]
+        stand_ins = _NONE
+        if role and spec.skills and spec.stand_in_fields and spec.stand_in_level is not None:
+            floor, fields = spec.stand_in_level, spec.stand_in_fields
+            stand_ins = frozenset(
+                self.item(q)
+                for q, found in sorted(self.qualification_fields.items())
+                if not found.isdisjoint(fields) and self.levels.get(q, 0.0) >= floor
+            )
         return Requirement(
             iri=iri,
             open_entry=spec.open_entry,
@@ -139,6 +156,7 @@ class ModelBuilder:
             min_experience=spec.min_experience,
             skills=frozenset(map(self.item, spec.skills)) if spec.skills else _NONE,
             employer=spec.employer,
+            stand_ins=stand_ins,
         )
 
     def _items_of(self, iris: object) -> tuple[int, ...]:
@@ -240,7 +258,7 @@ class ModelBuilder:
         roles = {
             iri: RoleNode(
                 iri,
-                self._requirement(r.get("requirement")),
+                self._requirement(r.get("requirement"), role=True),
                 self._items_of(r["essential"]),
                 self._items_of(r["optional"]),
             )

@@ -251,5 +251,6 @@ def unmet_parts(req: Requirement, closure: Closure, experience: float) -> list[t
     parts: list[tuple[str, object]] = []
     if not req.alternatives_met(closure.held, closure.level, experience):
         parts.append(("alternatives", req))
-    parts.extend(("skill", s) for s in sorted(req.skills - closure.held))
+    if req.stand_ins.isdisjoint(closure.held):
+        parts.extend(("skill", s) for s in sorted(req.skills - closure.held))
     return parts

@@ -52,14 +52,30 @@ def clauses(
                     step = n
                     break
             out.append(Clause("qualification", text, "step" if step else "no", step=step))
+    # a qualification taken in place of the required skills: held, or the first step's award
+    stand_ins = req.stand_ins
+    held_instead = sorted(stand_ins & start.held, key=lambda q: (-_level(d, q), q))
+    step_instead = next(
+        (n for n, c in enumerate(courses, 1) if not stand_ins.isdisjoint(c.awards)), None
+    )
     for skill in sorted(req.skills, key=lambda s: d.item(s).label.lower()):
         text = d.item(skill).label
         if skill in start.held:
             out.append(Clause("skill", text, "holding", _skill_holding(d, skill, start)))
             continue
+        if held_instead:
+            out.append(Clause("skill", text, "holding", d.item(held_instead[0]), stand_in=True))
+            continue
         step = next((n for n, c in enumerate(courses, 1) if skill in c.awards), None)
+        if step is None and step_instead is not None:
+            out.append(Clause("skill", text, "step", step=step_instead, stand_in=True))
+            continue
         out.append(Clause("skill", text, "step" if step else "no", step=step))
     return out
+
+
+def _level(d: Describer, qualification: int) -> float:
+    return d.model.qualification_level.get(qualification, 0.0)
 
 
 def explain(
@@ -70,7 +86,24 @@ def explain(
     rests_on = [f for s in view.steps for f in s.facts if f.confidence != "confirmed"]
     lines: list[str] = []
     for clause in found:
-        if clause.met_by == "holding" and clause.holding is not None:
+        if clause.stand_in and clause.holding is not None:
+            lines.append(
+                w.text(
+                    "{clause}: met through {holding}, which employers take in place of the skill.",
+                    clause=clause.text,
+                    holding=clause.holding.label,
+                )
+            )
+        elif clause.stand_in and clause.step is not None:
+            lines.append(
+                w.text(
+                    "{clause}: met by step {n}, {step}, whose qualification employers take in place of the skill.",
+                    clause=clause.text,
+                    n=clause.step,
+                    step=view.steps[clause.step - 1].course.label,
+                )
+            )
+        elif clause.met_by == "holding" and clause.holding is not None:
             lines.append(
                 w.text(
                     "{clause}: already met through {holding}.",

@@ -126,6 +126,9 @@ def load_model(kg: KnowledgeGraph) -> PathwayModel:
     for q, level in facts["eqfLevel"]:
         if q not in kinds["EntryProfile"]:
             b.qualification(q, numbers.get(level[1:-1]))
+    for q, field_iri in facts["fieldOfStudy"]:
+        if q in b.levels:  # a qualification's field (a course's own is not used here)
+            b.field_of(q, field_iri[1:-1])
     courses = set().union(*(kinds[k] for k in STEP_KINDS))
     for course in courses:
         b.course(course)
@@ -221,6 +224,14 @@ def _requirements(
         number = numbers.get(v[1:-1])
         if s in known and number is not None:
             b.requirement(s).levels.add(number)
+    for s, v in facts["skillsMetByField"]:
+        if s in known:
+            b.requirement(s).stand_in_fields.add(v[1:-1])
+    for s, v in facts["skillsMetByFieldLevel"]:
+        number = numbers.get(v[1:-1])
+        if s in known and number is not None:
+            spec = b.requirement(s)
+            spec.stand_in_level = max(spec.stand_in_level or 0.0, number)
 
 
 def _roles_and_profiles(

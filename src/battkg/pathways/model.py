@@ -4,7 +4,9 @@ Qualifications and skills share one integer id space ("items") so that what a pe
 holds is a small set of ints. The eligibility semantics are those of docs/data.md:
 a requirement is met when its *alternatives* part is met (open entry, an accepted
 qualification, a qualification at or above an accepted EQF level, or validation of
-prior learning with enough experience) **and** every required skill is held.
+prior learning with enough experience) **and** every required skill is held, or, for a
+role's requirement with `bkg:skillsMetByField`, a qualification in one of its fields at or
+above its level is held in place of the required skills (decision 0057).
 """
 
 from __future__ import annotations
@@ -53,6 +55,9 @@ class Requirement:
     #: the person must also have an employer who takes them on (an apprenticeship or employment
     #: contract): shown with the step, not something a course or a holding meets
     employer: bool = False
+    #: qualifications taken in place of the required skills (bkg:skillsMetByField: those in
+    #: the named fields at or above the named level); only on a role's requirement
+    stand_ins: frozenset[int] = frozenset()
     #: the lowest accepted level (any qualification at or above it meets the requirement)
     min_level: float | None = field(init=False, compare=False)
 
@@ -76,8 +81,12 @@ class Requirement:
             return True
         return not self.accepts.isdisjoint(held)
 
+    def skills_met(self, held: set[int] | frozenset[int]) -> bool:
+        """Every required skill is held, or a qualification taken in place of them."""
+        return self.skills <= held or not self.stand_ins.isdisjoint(held)
+
     def met(self, held: set[int] | frozenset[int], level: float, experience: float) -> bool:
-        return self.skills <= held and self.alternatives_met(held, level, experience)
+        return self.skills_met(held) and self.alternatives_met(held, level, experience)
 
 
 @dataclass(frozen=True)

@@ -119,11 +119,27 @@ class Planner:
                 best = found
         return best
 
+    def stand_in(self, req: Requirement) -> tuple[float, int | None]:
+        """The cheapest qualification taken in place of the required skills (INF: none)."""
+        best: tuple[float, int | None] = (INF, None)
+        for q in sorted(req.stand_ins):
+            found = self.item_cost(q)
+            if found[0] < best[0]:
+                best = found
+        return best
+
+    def skills_cost(self, req: Requirement) -> tuple[float, bool]:
+        """The cheapest way to meet the required skills, and whether it is a stand-in."""
+        total = sum(self.item_cost(skill)[0] for skill in req.skills)
+        if req.skills and req.stand_ins:
+            instead, _ = self.stand_in(req)
+            if instead < total:
+                return instead, True
+        return total, False
+
     def requirement_cost(self, req: Requirement) -> float:
         total, _ = self.alternatives(req)
-        for skill in req.skills:
-            total += self.item_cost(skill)[0]
-        return total
+        return total + self.skills_cost(req)[0]
 
     def take_cost(self, c: int) -> float:
         req = self.s.model.courses[c].requirement
@@ -137,6 +153,11 @@ class Planner:
         _, c = self.alternatives(req)
         if c is not None:
             chosen.append(c)
+        if self.skills_cost(req)[1]:
+            _, c = self.stand_in(req)
+            if c is not None:
+                chosen.append(c)
+            return chosen
         for skill in sorted(req.skills):
             _, c = self.item_cost(skill)
             if c is not None:

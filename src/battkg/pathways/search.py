@@ -58,11 +58,20 @@ class State:
 
 
 def goals_of(req: Requirement, held: set[int], level: float, experience: float) -> list[Goal]:
-    """The parts of a requirement that the holdings do not meet."""
+    """The parts of a requirement that the holdings do not meet. Where qualifications stand
+    in for the required skills, each missing skill is an alternatives part of its own (the
+    skill or one of them): together they are met exactly when every skill or one stand-in is
+    held."""
     goals: list[Goal] = []
     if not req.alternatives_met(held, level, experience):
         goals.append(("alt", req.accepts, req.min_level))
-    goals.extend(("skill", s) for s in sorted(req.skills) if s not in held)
+    stand_ins = req.stand_ins
+    if stand_ins and not stand_ins.isdisjoint(held):
+        return goals
+    if stand_ins:
+        goals.extend(("alt", stand_ins | {s}, None) for s in sorted(req.skills) if s not in held)
+    else:
+        goals.extend(("skill", s) for s in sorted(req.skills) if s not in held)
     return goals
 
 

@@ -102,6 +102,9 @@ class Clause:
     met_by: str  # "holding" (the person already meets it), "step", or "no"
     holding: Ref | None = None
     step: int | None = None
+    #: a required skill met by a qualification the role takes in place of its required skills
+    #: (bkg:skillsMetByField): the holding or the step's award is that qualification
+    stand_in: bool = False
 
 
 @dataclass
