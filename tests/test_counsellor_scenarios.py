@@ -467,3 +467,38 @@ def test_required_skills_are_named_in_the_answers_language(
     skills = [c.text for c in a.routes[0].explanation.requirement if c.kind == "skill"]
     assert any(word in t.lower() for t in skills), skills
     assert not any("c8ac1986" in t for t in skills), skills
+
+
+@pytest.mark.parametrize(
+    ("preset", "home", "degree"),
+    [
+        ("se-engineering-bachelor", "SE331", "se-hogskoleingenjorsexamen"),
+        ("fi-engineering-bachelor", "FI1D5", "fi-insinoori-amk"),
+        ("no-engineering-bachelor", "NO071", "no-bachelorgrad-ingenior"),
+    ],
+)
+def test_an_engineer_applying_as_a_technician_is_taken_on_the_degree(
+    curated_kg: KnowledgeGraph, preset: str, home: str, degree: str
+) -> None:
+    """Skellefteå, Kokkola, Mo i Rana: the role takes an engineering degree in place of the
+    hands-on skills (bkg:skillsMetByField); the answer names the degree for each skill clause
+    and still lists the skills to learn, where the model once sent the engineer through a
+    60-160-week vocational programme."""
+    for role in ("mechanical-maintenance-technician", "process-technician"):
+        a = find_pathways(curated_kg, role, preset, home=home, lang="sv")
+        assert a.found and a.routes[0].steps == [], [s.course.id for s in a.routes[0].steps]
+        assert a.reasons[0].code == "already-qualified"
+        assert Q + degree in a.reasons[0].details["holdings"]
+        skills = [c for c in a.routes[0].explanation.requirement if c.kind == "skill"]
+        assert skills and all(c.stand_in and c.holding for c in skills if c.met_by == "holding")
+        assert any("i stället för färdigheten" in t for t in a.routes[0].explanation.text)
+        assert a.routes[0].missing_essential_skills, "the skills are still to learn"
+
+
+def test_a_degree_outside_the_roles_fields_does_not_stand_in(curated_kg: KnowledgeGraph) -> None:
+    """A general (non-engineering) bachelor in Skellefteå still needs the hands-on skills of a
+    maintenance technician, or an engineering degree: the field decides, not the level."""
+    a = find_pathways(curated_kg, "mechanical-maintenance-technician", "bachelor", home="SE331")
+    assert a.found and a.routes[0].steps, "a route with steps"
+    clauses = [c for c in a.routes[0].explanation.requirement if c.kind == "skill"]
+    assert clauses and all(c.met_by == "step" for c in clauses)  # never by the held degree

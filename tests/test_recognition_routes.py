@@ -50,11 +50,14 @@ def test_a_foreign_master_is_recognised_first_not_redone_as_a_bachelor(
 
 
 def test_a_first_cycle_degree_gets_the_first_cycle_recognition(client: TestClient) -> None:
-    for route in routes(
+    found = routes(
         client, "maintenance-engineer", "newly-arrived-engineer-degree-not-recognised", home="SE331"
-    ):
+    )
+    for n, route in enumerate(found):
         awards = [a["id"] for s in route["steps"] for a in s["awards"]]
-        assert RECOGNISED["degree"] in awards and RECOGNISED["master"] not in awards
+        assert RECOGNISED["master"] not in awards
+        if n == 0:  # the best route recognises the degree (a later one may earn a Swedish one)
+            assert RECOGNISED["degree"] in awards, awards
 
 
 def test_recognition_facts_are_the_authorities_own(client: TestClient) -> None:
