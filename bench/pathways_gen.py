@@ -31,6 +31,7 @@ ONT = "https://w3id.org/battkg/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 A = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+ISCED = "http://data.europa.eu/snb/isced-f/"
 EQF = "http://data.europa.eu/snb/eqf/"
 COUNTRIES = {"SE": "sv", "FI": "fi", "NO": "nb"}
 MODES = ["on-site"] * 7 + ["online"] * 2 + ["blended"]
@@ -93,6 +94,9 @@ def generate(courses: int, roles: int, skills: int, seed: int = 7) -> Iterator[s
                 yield _t(q, A, _iri(ONT + "Qualification"))
                 yield _t(q, ONT + "eqfLevel", _iri(f"{EQF}{level}"))
                 yield _t(q, ONT + "qualificationCountry", _iri(f"{B}region/{cc}"))
+                # the field, for the roles that take it in place of their skills (no draw from
+                # rng: the graph is the one earlier sessions measured, plus these triples)
+                yield _t(q, ONT + "fieldOfStudy", _iri(f"{ISCED}{710 + field:04d}"))
                 yield _t(
                     q, SKOS + "prefLabel", _lit(f"{cc} level {level} field {field}", lang="en")
                 )
@@ -184,6 +188,9 @@ def generate(courses: int, roles: int, skills: int, seed: int = 7) -> Iterator[s
             yield _t(req, ONT + "minimumExperienceYears", _lit(rng.randint(0, 3), "decimal"))
         for s in some_skills(field, level, rng.randint(1, 2)):
             yield _t(req, ONT + "requiresSkill", _iri(s))
+        if i % 3 == 0:  # a third of the roles take a degree of their field instead (decision 0057)
+            yield _t(req, ONT + "skillsMetByField", _iri(f"{ISCED}{710 + field:04d}"))
+            yield _t(req, ONT + "skillsMetByFieldLevel", _iri(f"{EQF}{max(level, 6)}"))
         for s in some_skills(field, level, 5):
             yield _t(r, ONT + "essentialSkill", _iri(s))
     for p, level, years in PROFILES:
