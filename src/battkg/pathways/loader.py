@@ -217,16 +217,14 @@ def _requirements(
         for s, v in facts[link]:
             if s in known:
                 b.requirement(s).accepts.add(v[1:-1])
-    for s, v in facts["requiresSkill"]:
-        if s in known:
-            b.requirement(s).skills.add(v[1:-1])
     for s, v in facts["acceptsLevel"]:
         number = numbers.get(v[1:-1])
         if s in known and number is not None:
             b.requirement(s).levels.add(number)
-    for s, v in facts["skillsMetByField"]:
-        if s in known:
-            b.requirement(s).stand_in_fields.add(v[1:-1])
+    for link, attr in (("requiresSkill", "skills"), ("skillsMetByField", "stand_in_fields")):
+        for s, v in facts[link]:
+            if s in known:
+                getattr(b.requirement(s), attr).add(v[1:-1])
     for s, v in facts["skillsMetByFieldLevel"]:
         number = numbers.get(v[1:-1])
         if s in known and number is not None:

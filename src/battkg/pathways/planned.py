@@ -113,16 +113,13 @@ class Planner:
         best: tuple[float, int | None] = (INF, None)
         if req.min_level is not None:
             best = self.level_cost(req.min_level)
-        for q in sorted(req.accepts):
-            found = self.item_cost(q)
-            if found[0] < best[0]:
-                best = found
-        return best
+        found = self.cheapest(req.accepts)
+        return found if found[0] < best[0] else best
 
-    def stand_in(self, req: Requirement) -> tuple[float, int | None]:
-        """The cheapest qualification taken in place of the required skills (INF: none)."""
+    def cheapest(self, items: frozenset[int]) -> tuple[float, int | None]:
+        """The cheapest of some items to get, and the course that gives it (INF: none)."""
         best: tuple[float, int | None] = (INF, None)
-        for q in sorted(req.stand_ins):
+        for q in sorted(items):
             found = self.item_cost(q)
             if found[0] < best[0]:
                 best = found
@@ -132,7 +129,7 @@ class Planner:
         """The cheapest way to meet the required skills, and whether it is a stand-in."""
         total = sum(self.item_cost(skill)[0] for skill in req.skills)
         if req.skills and req.stand_ins:
-            instead, _ = self.stand_in(req)
+            instead, _ = self.cheapest(req.stand_ins)
             if instead < total:
                 return instead, True
         return total, False
@@ -154,7 +151,7 @@ class Planner:
         if c is not None:
             chosen.append(c)
         if self.skills_cost(req)[1]:
-            _, c = self.stand_in(req)
+            _, c = self.cheapest(req.stand_ins)
             if c is not None:
                 chosen.append(c)
             return chosen
