@@ -10,7 +10,7 @@ import pytest
 
 from battkg.errors import NotFoundError, UsageError
 from battkg.kg import KnowledgeGraph
-from battkg.pathways.engine import PathwayAnswer, find_pathways, make_filters
+from battkg.pathways.engine import PathwayAnswer, find_pathways, make_filters, model_of
 from battkg.pathways.moves import lateral_moves
 from battkg.pathways.views import RouteView
 
@@ -502,3 +502,29 @@ def test_a_degree_outside_the_roles_fields_does_not_stand_in(curated_kg: Knowled
     assert a.found and a.routes[0].steps, "a route with steps"
     clauses = [c for c in a.routes[0].explanation.requirement if c.kind == "skill"]
     assert clauses and all(c.met_by == "step" for c in clauses)  # never by the held degree
+
+
+def test_se_skills_gap_courses_abroad_are_marked_with_their_country(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    """A general bachelor in Skellefteå who becomes a mechanical maintenance technician is
+    told which gap courses are in Finland or Norway: a short course abroad is a move, so the
+    answer says so (in the asked language), and a course at home or online is never marked."""
+    model = model_of(curated_kg)
+    a = find_pathways(
+        curated_kg, "mechanical-maintenance-technician", "bachelor", home="SE331", lang="sv"
+    )
+    assert a.found
+    marked = 0
+    for route in a.routes:
+        for gap in route.missing_essential_skills:
+            for c in gap.short_courses + gap.other_status_courses:
+                course = model.courses[model.course_index[c.course.id]]
+                abroad = course.country not in (None, "SE") and not course.studied_from_home
+                assert (c.abroad is not None) == abroad, c.course.id
+                if c.abroad is not None:
+                    marked += 1
+                    assert c.abroad.label in ("Finland", "Norge")
+    assert marked, "the gap courses in Finland and Norway are named as such"
+    text = " ".join(a.routes[0].explanation.text)
+    assert "utomlands: Finland" in text or "utomlands: Norge" in text

@@ -168,6 +168,17 @@ def test_routes_page_passes_the_person_to_the_engine(
             assert html.escape(row.courses[0].label, quote=False) in matrix
 
 
+def test_routes_page_marks_gap_courses_abroad(client: TestClient) -> None:
+    """A skill-gap course in another country says so on the page, in the page's language; a
+    person with no home has no abroad."""
+    url = "/guide/routes?role=mechanical-maintenance-technician&entry=bachelor&home=SE331"
+    text = page(client, url + "&lang=sv")
+    gap = text[text.index('class="missing"') :]
+    assert re.search(r'<span class="abroad">utomlands: (Finland|Norge)</span>', gap)
+    no_home = page(client, "/guide/routes?role=mechanical-maintenance-technician&entry=bachelor")
+    assert 'class="abroad"' not in no_home
+
+
 def test_routes_page_in_swedish_labels_data_in_swedish(client: TestClient) -> None:
     text = page(client, ROUTES + "&lang=sv")
     assert "Vägar till" in text and "endast grundskola" in text

@@ -270,6 +270,9 @@ class Describer:
                 self.ref(c.iri),
                 c.weeks if c.weeks_known else None,
                 c.requirement is not None and c.requirement.met(held, level, experience),
+                None
+                if self.from_home(c) or c.country is None
+                else self.ref(self._country_iri(c.country)),
             )
             for c in options[:SHORT_COURSES]
         ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .model import CourseNode, Requirement, RoleNode, Start
-from .views import Clause, Explanation, FactView, Ref, RouteView
+from .views import Clause, Explanation, FactView, Ref, RouteView, ShortCourse
 
 if TYPE_CHECKING:
     from .answer import Describer
@@ -169,9 +169,7 @@ def explain(
             else w.text("Skills gap after the route:")
         )
         for gap in view.missing_essential_skills:
-            fills = ", ".join(
-                f"{c.course.label} ({_length(d, c.weeks)})" for c in gap.short_courses
-            )
+            fills = ", ".join(_short_course(d, c) for c in gap.short_courses)
             if not fills and gap.other_status_courses:
                 fills = w.text(
                     "no running or planned course teaches it; of unknown or ended status "
@@ -200,6 +198,15 @@ def _fact(d: Describer, fact: FactView) -> str:
         n=fact.step,
         confidence=d.words.confidence(fact.confidence),
     )
+
+
+def _short_course(d: Describer, course: ShortCourse) -> str:
+    """A short course with its length, and the country when taking it means going abroad."""
+    length = _length(d, course.weeks)
+    if course.abroad is None:
+        return f"{course.course.label} ({length})"
+    where = d.words.text("abroad: {country}", country=course.abroad.label)
+    return f"{course.course.label} ({length}, {where})"
 
 
 def _length(d: Describer, weeks: float | None) -> str:

@@ -81,6 +81,9 @@ class ShortCourse:
     course: Ref
     weeks: float | None
     eligible: bool  # the person meets its requirement at the end of the route
+    #: the country it is given in, when taking it means going abroad: the home country
+    #: differs and it cannot be studied from home (None without a home)
+    abroad: Ref | None = None
 
 
 @dataclass

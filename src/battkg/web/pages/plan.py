@@ -14,7 +14,7 @@ from ...pathways.views import RouteView, ShortCourse
 from .directory import Directory, Fact, Labeller
 
 #: a course that fills a skill gap: slug, name, weeks (None: unknown), whether it can be entered
-GapCourse = tuple[str, Markup, float | None, bool]
+GapCourse = tuple[str, Markup, float | None, bool, Markup | None]
 
 Gettext = Callable[[str], str]
 
@@ -197,8 +197,10 @@ class Planner:
         )
 
     def short_course(self, c: ShortCourse) -> GapCourse:
-        """A course that fills a skill gap: its slug, name, weeks and whether it can be entered."""
-        return c.course.id.rsplit("/", 1)[-1], self.names(c.course.id), c.weeks, c.eligible
+        """A course that fills a skill gap: its slug, name, weeks, whether it can be entered and
+        the country it is in when taking it means going abroad."""
+        abroad = self.names(c.abroad.id) if c.abroad is not None else None
+        return c.course.id.rsplit("/", 1)[-1], self.names(c.course.id), c.weeks, c.eligible, abroad
 
     def course_sources(self, iri: str) -> Mark | None:
         summary = self.directory.summary.get(iri)
