@@ -113,6 +113,7 @@ def prepare(model: PathwayModel) -> PathwayModel:
     allowed = filter_index_of(model).allowed(Filters())
     for rank in RANKS:
         ladder_for(model, rank, Filters(), allowed)
+        model.position(rank)
     for profile in model.profiles.values():
         closures.closure(model.start(profile), Filters())
     return model

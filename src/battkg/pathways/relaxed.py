@@ -14,7 +14,7 @@ programmes (docs/decisions/0014-pathway-tight-bounds.md).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from typing import TYPE_CHECKING
 
 from .bounds import INF, Ladder
@@ -41,15 +41,22 @@ def _level_bits(goals: Sequence[tuple[object, ...]]) -> Callable[[float], int]:
     return by_level
 
 
-def base_edges(
+#: per (entry level, award level, goals met) the courses that give such an edge, cheapest first
+SupportTable = dict[tuple[float, float, int], list[tuple[int, int]]]
+
+
+def support_table(
     goals: Sequence[tuple[object, ...]],
     ladder: Ladder,
     courses: list[CourseNode],
     supporters: Callable[[tuple[object, ...]], Sequence[int]],
-) -> tuple[list[Edge], frozenset[int]]:
-    """The edges of the relaxed problem of a goal set (at most `MAX_GOALS`), which do not depend
-    on the node, and the supporters they were made from: per (entry level, award level, goals
-    met) the cheapest course.
+) -> SupportTable:
+    """The edges of the relaxed problem of a goal set (at most `MAX_GOALS`) that come from
+    courses meeting a goal other than by their level, before any course is excluded: per
+    (entry level, award level, goals met) every such course, cheapest first, so that a part
+    of a k-best search that excludes a few courses takes the first one it does not exclude
+    instead of looking at every supporter again (profiled at 50,000 courses, rebuilding the
+    edges per part was the dearest function of the search).
 
     `supporters(goal)` gives every allowed course that meets a goal other than by its level
     (skill teachers, awarders of an accepted qualification); level-based support comes from
@@ -57,14 +64,9 @@ def base_edges(
     goals = list(goals)[:MAX_GOALS]
     by_level = _level_bits(goals)
     entries = ladder.entry
-    best: dict[tuple[float, float, int], float] = {}
-    for (entry, award), cost in ladder.edges:
-        key = (entry, award, by_level(award))
-        if cost < best.get(key, INF):
-            best[key] = cost
     # each supporter's goals met other than by its level, goal by goal (a course meets a
     # skill goal when it is in that goal's supporters, since those are all the allowed
-    # courses that give the skill); then one edge per course with its level's goals added
+    # courses that give the skill); then one entry per course with its level's goals added
     met: dict[int, int] = {}
     for i, goal in enumerate(goals):
         bit, alt = 1 << i, goal[0] == "alt"
@@ -76,16 +78,40 @@ def base_edges(
                 continue
             met[idx] = met.get(idx, 0) | bit
     costs, level_bits = ladder.costs, dict[float, int]()
+    table: SupportTable = {}
     for idx, bits in met.items():
         award = courses[idx].award_level
         by_award = level_bits.get(award)
         if by_award is None:
             by_award = level_bits[award] = by_level(award)
-        key = (entries[idx], award, bits | by_award)
-        cost = costs[idx]
+        table.setdefault((entries[idx], award, bits | by_award), []).append((costs[idx], idx))
+    for found in table.values():
+        found.sort()
+    return table
+
+
+def base_edges(
+    goals: Sequence[tuple[object, ...]],
+    ladder: Ladder,
+    table: SupportTable,
+    exclude: Container[int] = frozenset(),
+) -> list[Edge]:
+    """The edges of the relaxed problem of a goal set, which do not depend on the node: per
+    (entry level, award level, goals met) the cheapest course, from the ladder's edges and
+    the goal set's `support_table` without the courses in `exclude`."""
+    by_level = _level_bits(list(goals)[:MAX_GOALS])
+    best: dict[tuple[float, float, int], float] = {}
+    for (entry, award), cost in ladder.edges:
+        key = (entry, award, by_level(award))
         if cost < best.get(key, INF):
             best[key] = cost
-    return sorted((e, a, m, c) for (e, a, m), c in best.items()), frozenset(met)
+    for key, found in table.items():
+        for cost, idx in found:
+            if idx not in exclude:
+                if cost < best.get(key, INF):
+                    best[key] = cost
+                break
+    return sorted((e, a, m, c) for (e, a, m), c in best.items())
 
 
 def relaxed_cost(
@@ -144,16 +170,14 @@ def relaxed_cost(
 
 
 class RelaxedBound:
-    """`relaxed_cost` for the nodes of one search, with each goal's direct supporters and each
-    goal set's edges cached (profiled at 10,000 courses, building the edges per node was half
+    """`relaxed_cost` for the nodes of one search, with each goal set's edges cached (profiled at 10,000 courses, building the edges per node was half
     of the search's time). The parts of one k-best search share the closure and differ only
-    in a few excluded courses: what a part would compute as the root did (the supporters
-    without its excluded courses, edges made from none of them on the same ladder) is taken
-    from the root's `SharedTables`."""
+    in a few excluded courses: what does not depend on those (each goal's supporters, each
+    goal set's support table, relaxed costs on equal edges) is kept in the root's
+    `SharedTables`, always made without any part's excluded courses."""
 
     def __init__(self, search: Search) -> None:
         self.s = search
-        self._direct: dict[Goal, tuple[int, ...]] = {}
         self._edges: dict[tuple[object, ...], list[Edge]] = {}
 
     def cost(self, goals: list[Goal], state: State) -> float:
@@ -164,62 +188,51 @@ class RelaxedBound:
         base = self._edges.get(goal_key)
         if base is None:
             base = self._edges[goal_key] = self._base(goal_key)
-        # nodes (of this search or of another part on the same edges) with the same goals,
+        # nodes (of this search or of another part with the same edges) with the same goals,
         # level and stuck courses have the same relaxed problem
         key = (goal_key, state.level, frozenset(state.stuck))
         known = s.shared.costs.get(key)
-        if known is not None and known[0] is base:
+        if known is not None and (known[0] is base or known[0] == base):
             return known[1]
         cost = relaxed_cost(goals, state.level, s.ladder, s.model.courses, base, state.stuck, meets)
         s.shared.costs[key] = (base, cost)
         return cost
 
     def _base(self, goal_key: tuple[Goal, ...]) -> list[Edge]:
-        s = self.s
-        shared = s.shared.edges.get(goal_key)
-        if shared is not None:
-            ladder_edges, base, used = shared
-            if ladder_edges == s.ladder.edges and (not s.extra or s.extra.isdisjoint(used)):
-                return base
-        base, used = base_edges(goal_key, s.ladder, s.model.courses, self.direct)
-        if shared is None:
-            s.shared.edges[goal_key] = (s.ladder.edges, base, used)
-        return base
-
-    def direct(self, goal: Goal) -> tuple[int, ...]:
-        """Courses in the search's closure that meet a goal other than by the level they award."""
-        found = self._direct.get(goal)
-        if found is None:
-            s = self.s
-            every = s.shared.direct.get(goal)
-            if every is None:
-                model, rank = s.model, s.rank
-                if goal[0] == "skill":
-                    pool: tuple[int, ...] = model.teachers(goal[1], rank)  # type: ignore[arg-type]
-                else:
-                    pool = tuple(c for q in goal[1] for c in model.teachers(q, rank))  # type: ignore[attr-defined]
-                taken, exclude = s.taken, s.shared.exclude
-                every = s.shared.direct[goal] = tuple(
-                    c for c in pool if c in taken and c not in exclude
-                )
-            extra = s.extra
-            found = self._direct[goal] = (
-                tuple(c for c in every if c not in extra) if extra else every
+        s, shared = self.s, self.s.shared
+        table = shared.tables.get(goal_key)
+        if table is None:
+            table = shared.tables[goal_key] = support_table(
+                goal_key, s.ladder, s.model.courses, self._every
             )
-        return found
+        return base_edges(goal_key, s.ladder, table, s.extra)
+
+    def _every(self, goal: Goal) -> tuple[int, ...]:
+        """Courses in the closure that meet a goal other than by the level they award, but
+        those the root of the k-best search excludes (the same for all its parts)."""
+        s = self.s
+        every = s.shared.direct.get(goal)
+        if every is None:
+            model, rank = s.model, s.rank
+            if goal[0] == "skill":
+                pool: tuple[int, ...] = model.teachers(goal[1], rank)  # type: ignore[arg-type]
+            else:
+                pool = tuple(c for q in goal[1] for c in model.teachers(q, rank))  # type: ignore[attr-defined]
+            taken, exclude = s.taken, s.shared.exclude
+            every = s.shared.direct[goal] = tuple(
+                c for c in pool if c in taken and c not in exclude
+            )
+        return every
 
 
 class SharedTables:
     """What the searches of one k-best call (one closure, one ranking) share: per goal its
-    supporter set and direct supporters without the root's excluded courses, and per goal
-    set the relaxed edges with the ladder and supporters they were made from."""
+    supporter set and direct supporters without the root's excluded courses, per goal set
+    its support table, and the relaxed costs computed (with the edges they were made on)."""
 
     def __init__(self, exclude: frozenset[int]) -> None:
         self.exclude = exclude
         self.sets: dict[Goal, frozenset[int]] = {}
         self.direct: dict[Goal, tuple[int, ...]] = {}
         self.costs: dict[tuple[object, ...], tuple[list[Edge], float]] = {}
-        self.edges: dict[
-            tuple[object, ...],
-            tuple[list[tuple[tuple[float, float], float]], list[Edge], frozenset[int]],
-        ] = {}
+        self.tables: dict[tuple[object, ...], SupportTable] = {}
