@@ -502,3 +502,27 @@ def test_a_degree_outside_the_roles_fields_does_not_stand_in(curated_kg: Knowled
     assert a.found and a.routes[0].steps, "a route with steps"
     clauses = [c for c in a.routes[0].explanation.requirement if c.kind == "skill"]
     assert clauses and all(c.met_by == "step" for c in clauses)  # never by the held degree
+
+
+@pytest.mark.parametrize(
+    ("home", "degree"),
+    [
+        ("SE331", "se-civilingenjorsexamen"),
+        ("FI1D5", "fi-diplomi-insinoorin-tutkinto"),
+        ("NO071", "no-sivilingeniorgrad"),
+    ],
+)
+def test_an_engineering_master_at_home_is_taken_on_the_degree_as_a_technician(
+    curated_kg: KnowledgeGraph, home: str, degree: str
+) -> None:
+    """Skellefteå, Kokkola, Mo i Rana: the "engineering master" preset narrowed to the home
+    country holds that country's engineering master (civilingenjör, diplomi-insinööri,
+    sivilingeniør), whose field stands in for a technician's hands-on skills. Until
+    2026-12-03 the Finnish and Norwegian presets held only the generic master's, with no
+    field, and were sent through a vocational qualification or an engineering bachelor."""
+    for role in ("mechanical-maintenance-technician", "process-technician"):
+        a = find_pathways(curated_kg, role, "engineering-master", home=home)
+        assert a.found and a.routes[0].steps == [], [s.course.id for s in a.routes[0].steps]
+        assert a.reasons[0].code == "already-qualified"
+        assert Q + degree in a.reasons[0].details["holdings"]
+        assert a.routes[0].missing_essential_skills, "the skills are still to learn"
