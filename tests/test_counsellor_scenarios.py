@@ -528,3 +528,27 @@ def test_se_skills_gap_courses_abroad_are_marked_with_their_country(
     assert marked, "the gap courses in Finland and Norway are named as such"
     text = " ".join(a.routes[0].explanation.text)
     assert "utomlands: Finland" in text or "utomlands: Norge" in text
+
+
+@pytest.mark.parametrize(
+    ("home", "degree"),
+    [
+        ("SE331", "se-civilingenjorsexamen"),
+        ("FI1D5", "fi-diplomi-insinoorin-tutkinto"),
+        ("NO071", "no-sivilingeniorgrad"),
+    ],
+)
+def test_an_engineering_master_at_home_is_taken_on_the_degree_as_a_technician(
+    curated_kg: KnowledgeGraph, home: str, degree: str
+) -> None:
+    """Skellefteå, Kokkola, Mo i Rana: the "engineering master" preset narrowed to the home
+    country holds that country's engineering master (civilingenjör, diplomi-insinööri,
+    sivilingeniør), whose field stands in for a technician's hands-on skills. Until
+    2026-12-03 the Finnish and Norwegian presets held only the generic master's, with no
+    field, and were sent through a vocational qualification or an engineering bachelor."""
+    for role in ("mechanical-maintenance-technician", "process-technician"):
+        a = find_pathways(curated_kg, role, "engineering-master", home=home)
+        assert a.found and a.routes[0].steps == [], [s.course.id for s in a.routes[0].steps]
+        assert a.reasons[0].code == "already-qualified"
+        assert Q + degree in a.reasons[0].details["holdings"]
+        assert a.routes[0].missing_essential_skills, "the skills are still to learn"
