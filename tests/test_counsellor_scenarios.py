@@ -11,6 +11,7 @@ import pytest
 from battkg.errors import NotFoundError, UsageError
 from battkg.kg import KnowledgeGraph
 from battkg.pathways.engine import PathwayAnswer, find_pathways, make_filters, model_of
+from battkg.pathways.loader import load_model
 from battkg.pathways.moves import lateral_moves
 from battkg.pathways.views import RouteView
 
@@ -78,6 +79,40 @@ def test_se_skelleftea_adult_with_compulsory_school_to_an_engineer_studies_in_sw
     assert gained and all(q.startswith(Q + "se-") for q in gained)
     assert gained & {Q + "se-kandidatexamen", Q + "se-hogskoleingenjorsexamen",
                      Q + "se-masterexamen", Q + "se-civilingenjorsexamen"}  # fmt: skip
+    _steps_open_now(a)
+    _home_first(a)
+
+
+def test_se_skelleftea_adult_with_compulsory_school_to_maintenance_technician_stays_vocational(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    """A counsellor in Skellefteå: an adult with compulsory school only wants to become a
+    mechanical maintenance technician. Until 2026-12-03 the best route was komvux and a
+    120-week engineering degree in Västerås (240 weeks), taken in place of troubleshooting and
+    machine maintenance, because no running Swedish course taught them; the industrial
+    technology programme does (Skolverket's syllabus for production equipment). The right
+    answer stays in Sweden, learns the hands-on skills in vocational education, awards
+    nothing at EQF 6 or above and takes at most a vocational diploma plus a YH programme."""
+    a = find_pathways(
+        curated_kg,
+        "mechanical-maintenance-technician",
+        "se-compulsory-school-only",
+        home="SE331",
+        k=3,
+    )
+    assert a.found and a.home_country == "SE"
+    first = a.routes[0]
+    where = [(s.course.id, s.country, s.weeks) for s in first.steps]
+    assert first.steps and first.in_home_country, where
+    assert all(s.country == "SE" for s in first.steps), where
+    model = load_model(curated_kg)
+    for step in first.steps:
+        index = model.item_index
+        levels = [model.qualification_level.get(index.get(q.id, -1), 0.0) for q in step.awards]
+        assert max(levels, default=0.0) < 6, (step.course.id, levels)  # no engineering degree
+    assert not first.total_weeks_is_lower_bound and 40 <= first.total_weeks <= 160, where
+    skills = [c for c in first.explanation.requirement if c.kind == "skill"]
+    assert skills and all(c.met_by == "step" and not c.stand_in for c in skills), skills
     _steps_open_now(a)
     _home_first(a)
 
