@@ -11,7 +11,6 @@ import pytest
 from battkg.errors import NotFoundError, UsageError
 from battkg.kg import KnowledgeGraph
 from battkg.pathways.engine import PathwayAnswer, find_pathways, make_filters, model_of
-from battkg.pathways.loader import load_model
 from battkg.pathways.moves import lateral_moves
 from battkg.pathways.views import RouteView
 
@@ -105,7 +104,7 @@ def test_se_skelleftea_adult_with_compulsory_school_to_maintenance_technician_st
     where = [(s.course.id, s.country, s.weeks) for s in first.steps]
     assert first.steps and first.in_home_country, where
     assert all(s.country == "SE" for s in first.steps), where
-    model = load_model(curated_kg)
+    model = model_of(curated_kg)
     for step in first.steps:
         index = model.item_index
         levels = [model.qualification_level.get(index.get(q.id, -1), 0.0) for q in step.awards]
