@@ -586,3 +586,42 @@ def test_an_engineering_master_at_home_is_taken_on_the_degree_as_a_technician(
         assert a.reasons[0].code == "already-qualified"
         assert Q + degree in a.reasons[0].details["holdings"]
         assert a.routes[0].missing_essential_skills, "the skills are still to learn"
+
+
+@pytest.mark.parametrize("home", ["FI1D5", "NO071"])
+def test_a_master_is_not_sent_back_to_a_bachelor_for_one_skill(
+    curated_kg: KnowledgeGraph, home: str
+) -> None:
+    """An engineering master in Kokkola or Mo i Rana who lacks energy-storage systems for a
+    battery engineer role: another master's programme that teaches it is no retake (a
+    master's degree is a kind of degree, awarded across fields; decision 0058), so the answer
+    is not a 120-week bachelor's below the person's level."""
+    model = model_of(curated_kg)
+    a = find_pathways(curated_kg, "energy-storage-system-engineer", "engineering-master", home=home)
+    assert a.found
+    first = a.routes[0]
+    assert first.steps and first.total_weeks <= 80, [s.course.id for s in first.steps]
+    for step in first.steps:
+        course = model.courses[model.course_index[step.course.id]]
+        assert course.award_level >= 7, step.course.id
+
+
+def test_se_vocational_diploma_in_another_field_retrains_in_vocational_education(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    """A Skellefteå adult with a vocational diploma in another field becomes a maintenance
+    technician through the adult industrial programme: a vocational diploma of another
+    programme is no retake, so the route is not komvux plus an engineering degree."""
+    model = model_of(curated_kg)
+    a = find_pathways(
+        curated_kg,
+        "mechanical-maintenance-technician",
+        "vocational-upper-secondary-other-field",
+        home="SE331",
+    )
+    assert a.found
+    first = a.routes[0]
+    assert first.in_home_country and 0 < first.total_weeks <= 120
+    for step in first.steps:
+        course = model.courses[model.course_index[step.course.id]]
+        assert course.award_level < 6, step.course.id

@@ -73,6 +73,8 @@ class ModelBuilder:
         #: qualification IRI -> its ISCED-F fields (bkg:fieldOfStudy)
         self.qualification_fields: dict[str, set[str]] = {}
         self.region_parents: dict[str, set[str]] = {}
+        #: qualifications named by kind and level only, awarded by programmes of many fields
+        self.generic: set[str] = set()
         #: course IRI -> key fact -> (confidence, source)
         self.marks: dict[str, dict[str, tuple[str, str | None]]] = {}
         self._items: dict[str, int] = {}
@@ -93,6 +95,11 @@ class ModelBuilder:
     def field_of(self, qualification: str, field_iri: str) -> None:
         self.item(qualification)
         self.qualification_fields.setdefault(qualification, set()).add(field_iri)
+
+    def across_fields(self, qualification: str) -> None:
+        """A qualification named by its kind and level only (bkg:awardedAcrossFields)."""
+        self.item(qualification)
+        self.generic.add(qualification)
 
     def requirement(self, iri: str) -> RequirementSpec:
         return self.requirements.setdefault(iri, RequirementSpec())
@@ -289,6 +296,7 @@ class ModelBuilder:
                 self.item(q): cc for q, cc in self.qualification_country.items()
             },
             region_parents={r: frozenset(p) for r, p in self.region_parents.items()},
+            across_fields=frozenset(self.item(q) for q in self.generic),
         )
 
 

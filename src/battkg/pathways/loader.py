@@ -129,6 +129,9 @@ def load_model(kg: KnowledgeGraph) -> PathwayModel:
     for q, field_iri in facts["fieldOfStudy"]:
         if q in b.levels:  # a qualification's field (a course's own is not used here)
             b.field_of(q, field_iri[1:-1])
+    for q, v in facts["awardedAcrossFields"]:
+        if _py(parse_term(v)) is True:
+            b.across_fields(q)
     courses = set().union(*(kinds[k] for k in STEP_KINDS))
     for course in courses:
         b.course(course)

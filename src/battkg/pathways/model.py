@@ -228,6 +228,9 @@ class PathwayModel:
     qualification_country: dict[int, str] = field(default_factory=dict)
     #: region IRI -> the regions it lies within (its closure)
     region_parents: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: qualification items named by kind and level only, which programmes of many fields
+    #: award (a master's degree, a vocational diploma): another such programme is no retake
+    across_fields: frozenset[int] = frozenset()
     course_index: dict[str, int] = field(default_factory=dict)
     awarders: dict[int, list[int]] = field(default_factory=dict)
     _supporters: dict[tuple[object, ...], tuple[int, ...]] = field(default_factory=dict)

@@ -73,9 +73,15 @@ def offer_filters(
 
 
 def retakes(model: PathwayModel, start: Start) -> frozenset[int]:
-    """Steps that award a qualification the person already holds: never part of a route."""
-    courses, out = model.courses, set[int]()
+    """Steps that award a qualification the person already holds: never part of a route.
+    A qualification named only by its kind and level, which programmes of many fields award
+    (bkg:awardedAcrossFields: a master's degree, a vocational diploma), does not make another
+    such programme a retake: it teaches another field's skills. Routes are minimal, so such a
+    programme is in one only when a later step or the role needs what it teaches."""
+    courses, out, generic = model.courses, set[int](), model.across_fields
     for item in start.held:
+        if item in generic:
+            continue
         out.update(c for c in model.awarders.get(item, ()) if item in courses[c].qualifications)
     return frozenset(out)
 
