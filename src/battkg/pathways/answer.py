@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import replace
 
 from .explain import explain
@@ -41,6 +42,7 @@ class Describer:
         self.words = Words(lang)
         self.home, self.home_country = home, home_country
         self.today = (today or dt.date.today()).isoformat()
+        self._fills: dict[tuple[int, Filters, bool], list[CourseNode]] = {}
 
     def ref(self, iri: str) -> Ref:
         label, lang = self.model.labels.get_with_lang(iri, self.lang)
@@ -253,18 +255,7 @@ class Describer:
         (unknown or ended where only running and planned ones are asked for): not steps of a
         route, but a lead a counsellor can check with the provider. None when every status
         is allowed."""
-        options = [self.model.courses[i] for i in self.model.awarders.get(skill, ())]
-        if statuses_left_out:
-            if not filters.statuses:
-                return []
-            relaxed = replace(filters, statuses=frozenset())
-            allowed = [c for c in options if relaxed.allows(c) and not filters.allows(c)]
-        else:
-            allowed = [c for c in options if filters.allows(c)]
-        options = sorted(
-            allowed,
-            key=lambda c: (not self.from_home(c), not c.weeks_known, c.weeks, c.iri),
-        )
+        options = self._fillers(skill, filters, statuses_left_out)
         return [
             ShortCourse(
                 self.ref(c.iri),
@@ -274,5 +265,28 @@ class Describer:
                 if self.from_home(c) or c.country is None
                 else self.ref(self._country_iri(c.country)),
             )
-            for c in options[:SHORT_COURSES]
+            for c in options
         ]
+
+    def _fillers(self, skill: int, filters: Filters, statuses_left_out: bool) -> list[CourseNode]:
+        """The first `SHORT_COURSES` courses of `short_courses`, kept per skill and filters:
+        the k routes of an answer mostly miss the same skills, and a skill may have
+        thousands of teachers (profiled at 50,000 courses, a fifth of a person's answer)."""
+        key = (skill, filters, statuses_left_out)
+        found = self._fills.get(key)
+        if found is None:
+            options = [self.model.courses[i] for i in self.model.awarders.get(skill, ())]
+            if statuses_left_out:
+                if not filters.statuses:
+                    found = self._fills[key] = []
+                    return found
+                relaxed = replace(filters, statuses=frozenset())
+                allowed = [c for c in options if relaxed.allows(c) and not filters.allows(c)]
+            else:
+                allowed = [c for c in options if filters.allows(c)]
+            found = self._fills[key] = heapq.nsmallest(
+                SHORT_COURSES,
+                allowed,
+                key=lambda c: (not self.from_home(c), not c.weeks_known, c.weeks, c.iri),
+            )
+        return found

@@ -111,9 +111,15 @@ def prepare(model: PathwayModel) -> PathwayModel:
     and what each entry profile can reach without filters."""
     closures = index_of(model)
     allowed = filter_index_of(model).allowed(Filters())
+    requirements = [c.requirement for c in model.courses] + [
+        r.requirement for r in model.roles.values()
+    ]
+    levels = {r.min_level for r in requirements if r is not None and r.min_level is not None}
     for rank in RANKS:
         ladder_for(model, rank, Filters(), allowed)
         model.position(rank)
+        for level in levels:
+            model.supporters_at(level, rank)
     for profile in model.profiles.values():
         closures.closure(model.start(profile), Filters())
     return model

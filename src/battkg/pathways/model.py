@@ -294,7 +294,7 @@ class PathwayModel:
             if min_level is not None:
                 # those awarding the level are already in order: two sorted runs, which
                 # the sort merges in one pass
-                at_level = self._at_level(min_level, rank)
+                at_level = self.supporters_at(min_level, rank)
                 chosen.difference_update(at_level)
                 merged = [*at_level, *self._sorted(chosen, rank)]
                 merged.sort(key=self.position(rank).__getitem__)
@@ -304,9 +304,10 @@ class PathwayModel:
             self._supporters[key] = found
         return found
 
-    def _at_level(self, min_level: float, rank: str) -> tuple[int, ...]:
+    def supporters_at(self, min_level: float, rank: str) -> tuple[int, ...]:
         """Usable courses awarding `min_level` or above, cheapest first (cached: a handful
-        of levels per ranking)."""
+        of levels per ranking, made with the model, so that no query pays for sorting tens of
+        thousands of courses)."""
         key = ("at-level", min_level, rank)
         found: tuple[int, ...] | None = self.caches.get(key)
         if found is None:
