@@ -125,6 +125,29 @@ def prepare(model: PathwayModel) -> PathwayModel:
     return model
 
 
+#: the situations whose filter sets the warm-up prepares (the default, and a job seeker's)
+WARM_SITUATIONS: tuple[str | None, ...] = (None, "unemployed")
+
+
+def warm_up(kg: KnowledgeGraph) -> int:
+    """Prepare what the first person of each home country would otherwise wait for: the
+    closures of the country's presets under the filters a request with that home uses, for
+    the default situation and a job seeker's (the matrix of one role, one table per country).
+    Measured at 50,000 courses, the first person query per home country and filter set spent
+    40-60 ms growing those closures. Returns the rows answered."""
+    model = model_of(kg)
+    if not model.roles:
+        return 0
+    role = min(model.roles)
+    rows = 0
+    for situation in WARM_SITUATIONS:
+        answer = pathway_matrix(
+            kg, role, filters=make_filters(kg, situation=situation), situation=situation
+        )
+        rows += len(answer.rows)
+    return rows
+
+
 def make_filters(
     kg: KnowledgeGraph,
     *,

@@ -33,9 +33,11 @@ INTERVAL_S = 2.0
 
 
 def _pathways(kg: KnowledgeGraph) -> object:
-    from ..pathways.engine import model_of
+    from ..pathways.engine import model_of, warm_up
 
-    return model_of(kg)
+    model = model_of(kg)
+    warm_up(kg)  # each home country's first person (engine.warm_up)
+    return model
 
 
 def _gaps(kg: KnowledgeGraph) -> object:
