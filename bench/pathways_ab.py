@@ -40,6 +40,10 @@ def measure(
 
     kg = KnowledgeGraph(Settings.from_env({"BATTKG_STORE": str(store), "BATTKG_ESCO_DIR": ""}))
     model = model_of(kg)
+    from battkg.pathways import engine
+
+    if hasattr(engine, "warm_up"):  # what battkg serve warms, where the version has it
+        engine.warm_up(kg)
     rng = random.Random(42)  # the choices of pathways_bench.py
     role_ids, profile_ids = sorted(model.roles), sorted(model.profiles)
     pairs = [(rng.choice(role_ids), rng.choice(profile_ids)) for _ in range(queries)]
