@@ -261,9 +261,7 @@ class Describer:
                 self.ref(c.iri),
                 c.weeks if c.weeks_known else None,
                 c.requirement is not None and c.requirement.met(held, level, experience),
-                None
-                if self.from_home(c) or c.country is None
-                else self.ref(self._country_iri(c.country)),
+                None if self.from_home(c) else self.ref(self._country_iri(c.country)),
             )
             for c in options
         ]
@@ -277,11 +275,12 @@ class Describer:
         if found is None:
             options = [self.model.courses[i] for i in self.model.awarders.get(skill, ())]
             if statuses_left_out:
-                if not filters.statuses:
-                    found = self._fills[key] = []
-                    return found
                 relaxed = replace(filters, statuses=frozenset())
-                allowed = [c for c in options if relaxed.allows(c) and not filters.allows(c)]
+                allowed = [
+                    c
+                    for c in options
+                    if filters.statuses and relaxed.allows(c) and not filters.allows(c)
+                ]
             else:
                 allowed = [c for c in options if filters.allows(c)]
             found = self._fills[key] = heapq.nsmallest(

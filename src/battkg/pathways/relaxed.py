@@ -170,8 +170,8 @@ def relaxed_cost(
 
 
 class RelaxedBound:
-    """`relaxed_cost` for the nodes of one search, with each goal set's edges cached (profiled at 10,000 courses, building the edges per node was half
-    of the search's time). The parts of one k-best search share the closure and differ only
+    """`relaxed_cost` for the nodes of one search, with each goal set's edges cached (profiled
+    at 10,000 courses, building the edges per node was half of the search's time). The parts of one k-best search share the closure and differ only
     in a few excluded courses: what does not depend on those (each goal's supporters, each
     goal set's support table, relaxed costs on equal edges) is kept in the root's
     `SharedTables`, always made without any part's excluded courses."""
