@@ -443,9 +443,12 @@ def test_fi_kokkola_process_industry_holder_is_already_a_battery_operator_candid
     assert a.reasons[0].details["holdings"] == [held]
     gaps = a.routes[0].missing_essential_skills
     assert gaps
-    for gap in gaps:  # an open course fills the gap, or else the leads are named; never both
-        assert gap.short_courses or gap.other_status_courses, gap.skill
-        assert not gap.short_courses or not gap.other_status_courses
+    for gap in gaps:  # an open course fills the gap (a short one, else a longer one named as
+        # such), or else the leads are named; never both
+        fills = gap.short_courses or gap.longer_courses
+        assert fills or gap.other_status_courses, gap.skill
+        assert not fills or not gap.other_status_courses
+        assert not (gap.short_courses and gap.longer_courses)
     b = find_pathways(
         curated_kg, "cell-plant-equipment-technician", None, home="FI1D5", holds=[held]
     )
@@ -454,7 +457,7 @@ def test_fi_kokkola_process_industry_holder_is_already_a_battery_operator_candid
     leads = [c for g in gaps for c in g.other_status_courses]
     assert leads, "the unknown-status battery courses are named as leads"
     for gap in gaps:  # leads only where no open course fills the gap
-        assert not gap.short_courses or not gap.other_status_courses
+        assert not (gap.short_courses or gap.longer_courses) or not gap.other_status_courses
     text = " ".join(b.routes[0].explanation.text)
     assert "ask the provider" in text
 
@@ -552,7 +555,7 @@ def test_se_skills_gap_courses_abroad_are_marked_with_their_country(
     marked = 0
     for route in a.routes:
         for gap in route.missing_essential_skills:
-            for c in gap.short_courses + gap.other_status_courses:
+            for c in gap.short_courses + gap.longer_courses + gap.other_status_courses:
                 course = model.courses[model.course_index[c.course.id]]
                 abroad = course.country not in (None, "SE") and not course.studied_from_home
                 assert (c.abroad is not None) == abroad, c.course.id
@@ -625,3 +628,75 @@ def test_se_vocational_diploma_in_another_field_retrains_in_vocational_education
     for step in first.steps:
         course = model.courses[model.course_index[step.course.id]]
         assert course.award_level < 6, step.course.id
+
+
+PPE = "http://data.europa.eu/esco/skill/51754b8a-3e2c-4cc1-86e6-cf510d9c6fe4"
+ELECTRICITY = "http://data.europa.eu/esco/skill/c8ac1986-38fa-43b2-89dc-50a4beeb420e"
+
+
+@pytest.mark.parametrize(
+    ("home", "entry"),
+    [
+        ("SE331", "engineering-master"),
+        ("FI1D5", "fi-engineering-bachelor"),
+        ("NO071", "recognised-foreign-engineering-degree"),
+        ("SE331", "se-compulsory-school-only"),
+    ],
+)
+def test_dismantling_operator_is_not_a_vocational_programme_for_protective_equipment(
+    curated_kg: KnowledgeGraph, home: str, entry: str
+) -> None:
+    """Employers must train the use of protective equipment at work (decision 0059): a degree
+    holder in Skellefteå, Kokkola or Mo i Rana, or a person with compulsory school only, is
+    taken on as a battery dismantling operator as they are, and the upskilling says that the
+    employer trains it, with no 80-week programme (abroad, for the Finn and the Norwegian)."""
+    a = find_pathways(curated_kg, "battery-dismantling-operator", entry, home=home)
+    assert a.found and a.routes[0].steps == [], [s.course.id for s in a.routes[0].steps]
+    assert a.reasons[0].code == "already-qualified"
+    gap = next(g for g in a.routes[0].missing_essential_skills if g.skill.id == PPE)
+    assert gap.trained_by_employer
+    assert not gap.longer_courses and not gap.other_status_courses
+    text = " ".join(a.routes[0].explanation.text)
+    assert "employers train it at work" in text
+
+
+def test_se_engineering_master_to_ev_battery_technician_takes_one_electrical_step(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    """A Skellefteå engineering master becoming an EV battery technician lacks the trade's
+    electrical skill only: one electrical step in Sweden, not a second 80-week vocational
+    programme for protective equipment (160 weeks until decision 0059)."""
+    a = find_pathways(curated_kg, "ev-battery-technician", "engineering-master", home="SE331")
+    assert a.found
+    first = a.routes[0]
+    assert len(first.steps) == 1 and first.total_weeks <= 80
+    assert first.in_home_country
+    met = [c for c in first.explanation.requirement if c.met_by == "step"]
+    assert [c.kind for c in met] == ["skill"], [c.text for c in met]
+    assert ELECTRICITY in {k.id for k in first.steps[0].skills}
+
+
+@pytest.mark.parametrize("home", ["SE331", "FI1D5", "NO071"])
+def test_gap_short_courses_are_short_and_longer_ones_are_named_as_such(
+    curated_kg: KnowledgeGraph, home: str
+) -> None:
+    """A skill gap's short courses take at most 20 weeks; a longer course (a programme) is
+    offered only where no short one is, and the text calls it longer (decision 0059). Over
+    every role, for three starts at home."""
+    model = model_of(curated_kg)
+    longer = 0
+    for entry in ("bachelor", "vocational-upper-secondary-technical", "compulsory-school-only"):
+        for role in model.roles:
+            a = find_pathways(curated_kg, role, entry, home=home, k=1)
+            for route in a.routes:
+                text = " ".join(route.explanation.text)
+                for gap in route.missing_essential_skills:
+                    for c in gap.short_courses:
+                        assert c.weeks is not None and c.weeks <= 20, (role, c.course.id)
+                    assert not (gap.short_courses and gap.longer_courses), (role, gap.skill)
+                    for c in gap.longer_courses:
+                        assert c.weeks is None or c.weeks > 20, (role, c.course.id)
+                    if gap.longer_courses:
+                        longer += 1
+                        assert "longer courses do" in text, role
+    assert longer, "some gap is filled only by a programme, and it is named as one"

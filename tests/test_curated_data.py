@@ -221,6 +221,11 @@ BROKEN_EXAMPLES: dict[str, tuple[str, str | None]] = {
         "role:broken bkg:confidence voc:confidence-uncertain .",
         "role/broken",
     ),
+    "requirement-asks-employer-trained-skill": (
+        "req:broken a bkg:EntryRequirement ; bkg:acceptsLevel eqf:3 ; bkg:requiresSkill skill:a ."
+        " skill:a bkg:trainedByEmployer true .",
+        "requirement/broken",
+    ),
     "empty-entry-requirement": (
         "req:broken a bkg:EntryRequirement ; bkg:requiresSkill skill:a .",
         "requirement/broken",

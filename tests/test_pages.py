@@ -179,6 +179,24 @@ def test_routes_page_marks_gap_courses_abroad(client: TestClient) -> None:
     assert 'class="abroad"' not in no_home
 
 
+def test_routes_page_says_employers_train_protective_equipment(client: TestClient) -> None:
+    """A gap the employer trains at work says so, in the page's language (decision 0059); a
+    gap only a programme fills is headed as such, never listed as a short course."""
+    text = page(
+        client,
+        "/guide/routes?role=battery-dismantling-operator&entry=engineering-master"
+        "&home=SE331&lang=sv",
+    )
+    gap = text[text.index('class="missing"') :]
+    assert '<span class="at-work">arbetsgivaren lär ut den på arbetsplatsen</span>' in gap
+    text = page(
+        client,
+        "/guide/routes?role=ev-battery-technician&entry=engineering-master&home=SE331&lang=en",
+    )
+    gap = text[text.index('class="missing"') :]
+    assert '<span class="longer">no short course teaches it; longer courses do:</span>' in gap
+
+
 def test_routes_page_in_swedish_labels_data_in_swedish(client: TestClient) -> None:
     text = page(client, ROUTES + "&lang=sv")
     assert "Vägar till" in text and "endast grundskola" in text

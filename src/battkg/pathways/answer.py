@@ -23,6 +23,9 @@ from .views import (
 from .wording import Words
 
 SHORT_COURSES = 3  # short courses suggested for each missing essential skill
+#: the longest course offered as a short course for a skill gap: one semester, 30 credits
+#: (decision 0059); longer courses that teach the skill are named as such, never as short
+SHORT_WEEKS = 20.0
 COUNTRY_LANGUAGES = {"SE": "sv", "FI": "fi", "NO": "nb"}
 _WEAKEST = {"confirmed": 0, "estimated": 1, "unknown": 2}
 
@@ -42,7 +45,7 @@ class Describer:
         self.words = Words(lang)
         self.home, self.home_country = home, home_country
         self.today = (today or dt.date.today()).isoformat()
-        self._fills: dict[tuple[int, Filters, bool], list[CourseNode]] = {}
+        self._fills: dict[tuple[int, Filters, bool], tuple[list[CourseNode], list[CourseNode]]] = {}
 
     def ref(self, iri: str) -> Ref:
         label, lang = self.model.labels.get_with_lang(iri, self.lang)
@@ -196,17 +199,7 @@ class Describer:
         gained_quals = {q for c in courses for q in c.qualifications} - start.held
         gained_skills = {s for c in courses for s in c.awards} - start.held - gained_quals
         missing = [s for s in role.essential if s not in held]
-        gap = []
-        for s in missing:
-            fills = self.short_courses(s, held, level, start.experience, filters)
-            leads = (
-                []
-                if fills
-                else self.short_courses(
-                    s, held, level, start.experience, filters, statuses_left_out=True
-                )
-            )
-            gap.append(MissingSkill(self.item(s), fills, leads))
+        gap = [self.missing_skill(s, held, level, start.experience, filters) for s in missing]
         steps = [self.step(c, n) for n, c in enumerate(courses, 1)]
         facts = [f for s in steps for f in s.facts]
         weakest = max((_WEAKEST[f.confidence] for f in facts), default=0)
@@ -238,6 +231,32 @@ class Describer:
         view.explanation = explain(self, view, courses, start, role)
         return view
 
+    def missing_skill(
+        self, skill: int, held: set[int], level: float, experience: float, filters: Filters
+    ) -> MissingSkill:
+        """A skill still missing, with what fills it: the short courses (at most
+        `SHORT_WEEKS`) that teach it; where none does, the longer or unknown-length courses
+        that do; where no allowed course does, those left out by their offer status only. A
+        skill employers train at work gets its short courses only."""
+        trained = skill in self.model.trained_by_employer
+        short, longer = self.short_courses(skill, held, level, experience, filters)
+        if trained:  # a programme is no answer to what the employer teaches at hire
+            longer = []
+        leads = (
+            []
+            if short or longer or trained
+            else self.short_courses(
+                skill, held, level, experience, filters, statuses_left_out=True
+            )[0]
+        )
+        return MissingSkill(
+            self.item(skill),
+            short,
+            leads,
+            longer_courses=[] if short else longer,
+            trained_by_employer=trained,
+        )
+
     def short_courses(
         self,
         skill: int,
@@ -247,29 +266,37 @@ class Describer:
         filters: Filters,
         *,
         statuses_left_out: bool = False,
-    ) -> list[ShortCourse]:
+    ) -> tuple[list[ShortCourse], list[ShortCourse]]:
         """The shortest allowed courses that teach `skill`, and whether the person may enter
-        them: those the person can take from home first (a short course abroad is a move).
+        them, those the person can take from home first (a short course abroad is a move):
+        the short ones (known to take at most `SHORT_WEEKS`), and the others.
 
         With `statuses_left_out`, the courses the filters allow in all but their offer status
         (unknown or ended where only running and planned ones are asked for): not steps of a
-        route, but a lead a counsellor can check with the provider. None when every status
-        is allowed."""
-        options = self._fillers(skill, filters, statuses_left_out)
-        return [
-            ShortCourse(
-                self.ref(c.iri),
-                c.weeks if c.weeks_known else None,
-                c.requirement is not None and c.requirement.met(held, level, experience),
-                None if self.from_home(c) else self.ref(self._country_iri(c.country)),
-            )
-            for c in options
-        ]
+        route, but a lead a counsellor can check with the provider (short or not, together).
+        None when every status is allowed."""
+        short, longer = self._fillers(skill, filters, statuses_left_out)
+        return (
+            [self.short_course(c, held, level, experience) for c in short],
+            [self.short_course(c, held, level, experience) for c in longer],
+        )
 
-    def _fillers(self, skill: int, filters: Filters, statuses_left_out: bool) -> list[CourseNode]:
-        """The first `SHORT_COURSES` courses of `short_courses`, kept per skill and filters:
-        the k routes of an answer mostly miss the same skills, and a skill may have
-        thousands of teachers (profiled at 50,000 courses, a fifth of a person's answer)."""
+    def short_course(
+        self, c: CourseNode, held: set[int], level: float, experience: float
+    ) -> ShortCourse:
+        return ShortCourse(
+            self.ref(c.iri),
+            c.weeks if c.weeks_known else None,
+            c.requirement is not None and c.requirement.met(held, level, experience),
+            None if self.from_home(c) else self.ref(self._country_iri(c.country)),
+        )
+
+    def _fillers(
+        self, skill: int, filters: Filters, statuses_left_out: bool
+    ) -> tuple[list[CourseNode], list[CourseNode]]:
+        """The first `SHORT_COURSES` short and longer courses of `short_courses`, kept per
+        skill and filters: the k routes of an answer mostly miss the same skills, and a skill
+        may have thousands of teachers (profiled at 50,000 courses, a fifth of an answer)."""
         key = (skill, filters, statuses_left_out)
         found = self._fills.get(key)
         if found is None:
@@ -281,11 +308,24 @@ class Describer:
                     for c in options
                     if filters.statuses and relaxed.allows(c) and not filters.allows(c)
                 ]
+                found = (self._first(allowed), [])
             else:
                 allowed = [c for c in options if filters.allows(c)]
-            found = self._fills[key] = heapq.nsmallest(
-                SHORT_COURSES,
-                allowed,
-                key=lambda c: (not self.from_home(c), not c.weeks_known, c.weeks, c.iri),
-            )
+                found = (
+                    self._first([c for c in allowed if _short(c)]),
+                    self._first([c for c in allowed if not _short(c)]),
+                )
+            self._fills[key] = found
         return found
+
+    def _first(self, courses: list[CourseNode]) -> list[CourseNode]:
+        return heapq.nsmallest(
+            SHORT_COURSES,
+            courses,
+            key=lambda c: (not self.from_home(c), not c.weeks_known, c.weeks, c.iri),
+        )
+
+
+def _short(course: CourseNode) -> bool:
+    """Known to take at most `SHORT_WEEKS` (a course of unknown length is not called short)."""
+    return course.weeks_known and course.weeks <= SHORT_WEEKS

@@ -75,6 +75,8 @@ class ModelBuilder:
         self.region_parents: dict[str, set[str]] = {}
         #: qualifications named by kind and level only, awarded by programmes of many fields
         self.generic: set[str] = set()
+        #: skills employers train at work (bkg:trainedByEmployer)
+        self.employer_trained: set[str] = set()
         #: course IRI -> key fact -> (confidence, source)
         self.marks: dict[str, dict[str, tuple[str, str | None]]] = {}
         self._items: dict[str, int] = {}
@@ -100,6 +102,11 @@ class ModelBuilder:
         """A qualification named by its kind and level only (bkg:awardedAcrossFields)."""
         self.item(qualification)
         self.generic.add(qualification)
+
+    def trained_by_employer(self, skill: str) -> None:
+        """A skill employers train at work, not one they expect of an applicant."""
+        self.item(skill)
+        self.employer_trained.add(skill)
 
     def requirement(self, iri: str) -> RequirementSpec:
         return self.requirements.setdefault(iri, RequirementSpec())
@@ -297,6 +304,7 @@ class ModelBuilder:
             },
             region_parents={r: frozenset(p) for r, p in self.region_parents.items()},
             across_fields=frozenset(self.item(q) for q in self.generic),
+            trained_by_employer=frozenset(self.item(s) for s in self.employer_trained),
         )
 
 

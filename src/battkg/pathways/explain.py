@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .model import CourseNode, Requirement, RoleNode, Start
-from .views import Clause, Explanation, FactView, Ref, RouteView, ShortCourse
+from .views import Clause, Explanation, FactView, MissingSkill, Ref, RouteView, ShortCourse
 
 if TYPE_CHECKING:
     from .answer import Describer
@@ -169,15 +169,7 @@ def explain(
             else w.text("Skills gap after the route:")
         )
         for gap in view.missing_essential_skills:
-            fills = ", ".join(_short_course(d, c) for c in gap.short_courses)
-            if not fills and gap.other_status_courses:
-                fills = w.text(
-                    "no running or planned course teaches it; of unknown or ended status "
-                    "(ask the provider): {courses}",
-                    courses=", ".join(c.course.label for c in gap.other_status_courses),
-                )
-            # outside the f-string, where the message extractor finds it (it was left English)
-            fills = fills or w.text("no course teaches it")
+            fills = _gap_fills(d, gap)
             lines.append(f"{label} {gap.skill.label}: {fills}.")
     if view.steps and rests_on:
         lines.append(
@@ -189,6 +181,31 @@ def explain(
     elif view.steps:
         lines.append(w.text("Every fact the route rests on is confirmed."))
     return Explanation(found, view.missing_essential_skills, rests_on, lines)
+
+
+def _gap_fills(d: Describer, gap: MissingSkill) -> str:
+    """What fills a skill gap: that employers train it at work; the short courses; else the
+    longer courses, named as such; else the leads of another offer status."""
+    w = d.words
+    short = ", ".join(_short_course(d, c) for c in gap.short_courses)
+    if gap.trained_by_employer:
+        if short:
+            return w.text("employers train it at work; short courses: {courses}", courses=short)
+        return w.text("employers train it at work")
+    if short:
+        return short
+    if gap.longer_courses:
+        return w.text(
+            "no short course teaches it; longer courses do: {courses}",
+            courses=", ".join(_short_course(d, c) for c in gap.longer_courses),
+        )
+    if gap.other_status_courses:
+        return w.text(
+            "no running or planned course teaches it; of unknown or ended status "
+            "(ask the provider): {courses}",
+            courses=", ".join(c.course.label for c in gap.other_status_courses),
+        )
+    return w.text("no course teaches it")
 
 
 def _fact(d: Describer, fact: FactView) -> str:

@@ -132,6 +132,9 @@ def load_model(kg: KnowledgeGraph) -> PathwayModel:
     for q, v in facts["awardedAcrossFields"]:
         if _py(parse_term(v)) is True:
             b.across_fields(q)
+    for skill, v in facts["trainedByEmployer"]:
+        if _py(parse_term(v)) is True:
+            b.trained_by_employer(skill)
     courses = set().union(*(kinds[k] for k in STEP_KINDS))
     for course in courses:
         b.course(course)

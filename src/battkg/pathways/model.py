@@ -231,6 +231,9 @@ class PathwayModel:
     #: qualification items named by kind and level only, which programmes of many fields
     #: award (a master's degree, a vocational diploma): another such programme is no retake
     across_fields: frozenset[int] = frozenset()
+    #: skill items employers train at work (bkg:trainedByEmployer, decision 0059): a gap in
+    #: one says so, and no requirement should ask it of an applicant
+    trained_by_employer: frozenset[int] = frozenset()
     course_index: dict[str, int] = field(default_factory=dict)
     awarders: dict[int, list[int]] = field(default_factory=dict)
     _supporters: dict[tuple[object, ...], tuple[int, ...]] = field(default_factory=dict)

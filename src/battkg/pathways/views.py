@@ -94,6 +94,11 @@ class MissingSkill:
     #: search left out (unknown or ended, where only running and planned offers were asked
     #: for), leads to check with the provider, not steps
     other_status_courses: list[ShortCourse] = field(default_factory=list)
+    #: when no short course (at most 20 weeks, decision 0059) teaches it: the longer
+    #: courses, or those of unknown length, that do (a programme, not a top-up)
+    longer_courses: list[ShortCourse] = field(default_factory=list)
+    #: employers train it at work (bkg:trainedByEmployer): not expected of an applicant
+    trained_by_employer: bool = False
 
 
 @dataclass

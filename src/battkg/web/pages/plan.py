@@ -45,6 +45,17 @@ class StepCard:
 
 
 @dataclass
+class Gap:
+    """A missing essential skill: its name and what fills it (decision 0059)."""
+
+    skill: Markup
+    short: list[GapCourse]  # courses of at most 20 weeks
+    longer: list[GapCourse]  # when no short one: the longer or unknown-length courses
+    others: list[GapCourse]  # when none is allowed: those of unknown or ended status
+    trained_by_employer: bool = False
+
+
+@dataclass
 class Plan:
     rank: int
     total_weeks: float
@@ -53,9 +64,8 @@ class Plan:
     role_met: list[Markup]
     covered: int
     total: int
-    #: each missing essential skill: its name, the courses that fill it, and the courses of
-    #: a status the search left out (unknown or ended) that teach it
-    missing: list[tuple[Markup, list[GapCourse], list[GapCourse]]] = field(default_factory=list)
+    #: each missing essential skill and what fills it
+    missing: list[Gap] = field(default_factory=list)
     estimates: int = 0
     total_weeks_is_lower_bound: bool = False  # a step's length is unknown
 
@@ -186,10 +196,12 @@ class Planner:
             covered=route.essential_skills_covered,
             total=route.essential_skills_total,
             missing=[
-                (
+                Gap(
                     self.names(m.skill.id),
                     [self.short_course(c) for c in m.short_courses],
+                    [self.short_course(c) for c in m.longer_courses],
                     [self.short_course(c) for c in m.other_status_courses],
+                    m.trained_by_employer,
                 )
                 for m in route.missing_essential_skills
             ],
