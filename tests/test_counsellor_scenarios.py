@@ -658,6 +658,10 @@ def test_dismantling_operator_is_not_a_vocational_programme_for_protective_equip
     assert not gap.longer_courses and not gap.other_status_courses
     text = " ".join(a.routes[0].explanation.text)
     assert "employers train it at work" in text
+    # with no step, the answer rests on the role's requirement, which is our estimate
+    assert a.routes[0].confidence == "estimated"
+    assert [f.property for f in a.routes[0].explanation.rests_on] == ["entryRequirement"]
+    assert "rests on the role's entry requirement (estimated)" in text
 
 
 def test_se_engineering_master_to_ev_battery_technician_takes_one_electrical_step(

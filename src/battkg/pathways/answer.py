@@ -202,7 +202,12 @@ class Describer:
         gap = [self.missing_skill(s, held, level, start.experience, filters) for s in missing]
         steps = [self.step(c, n) for n, c in enumerate(courses, 1)]
         facts = [f for s in steps for f in s.facts]
-        weakest = max((_WEAKEST[f.confidence] for f in facts), default=0)
+        # with no step, the answer rests on the role's entry requirement being what the data
+        # says: it is as sure as that requirement's marks, never "confirmed" by default
+        weakest = max(
+            (_WEAKEST[f.confidence] for f in facts),
+            default=_WEAKEST[role.requirement_confidence],
+        )
         known_fee = all(c.fee_known for c in courses)
         view = RouteView(
             rank=number,

@@ -79,6 +79,9 @@ class ModelBuilder:
         self.employer_trained: set[str] = set()
         #: course IRI -> key fact -> (confidence, source)
         self.marks: dict[str, dict[str, tuple[str, str | None]]] = {}
+        #: requirement or role IRI -> the marks on the requirement's facts (a role's: on
+        #: bkg:entryRequirement)
+        self.requirement_marks: dict[str, list[str]] = {}
         self._items: dict[str, int] = {}
         self._item_list: list[str] = []
 
@@ -136,6 +139,21 @@ class ModelBuilder:
     def mark(self, course: str, prop: str, confidence: str, source: str | None = None) -> None:
         """The confidence of one key fact of a step (confirmed, estimated or unknown)."""
         self.marks.setdefault(course, {})[prop] = (confidence, source)
+
+    def requirement_mark(self, thing: str, confidence: str) -> None:
+        """A mark on a fact of an entry requirement, or on a role's bkg:entryRequirement."""
+        self.requirement_marks.setdefault(thing, []).append(confidence)
+
+    def _requirement_confidence(self, role: str, requirement: object) -> str:
+        """The weakest mark of a role's requirement; with none, estimated (a given value
+        without a mark, decision 0050)."""
+        marks = [*self.requirement_marks.get(role, ())]
+        if isinstance(requirement, str):
+            marks += self.requirement_marks.get(requirement, ())
+        for weakest in ("unknown", "estimated"):
+            if weakest in marks:
+                return weakest
+        return "confirmed" if marks else "estimated"
 
     def role(self, iri: str, **values: object) -> dict[str, object]:
         entry = self.roles.setdefault(iri, {"essential": [], "optional": []})
@@ -275,6 +293,7 @@ class ModelBuilder:
                 self._requirement(r.get("requirement"), role=True),
                 self._items_of(r["essential"]),
                 self._items_of(r["optional"]),
+                self._requirement_confidence(iri, r.get("requirement")),
             )
             for iri, r in self.roles.items()
         }

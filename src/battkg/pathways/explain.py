@@ -84,6 +84,10 @@ def explain(
     w = d.words
     found = clauses(d, role.requirement, start, courses) if role.requirement else []
     rests_on = [f for s in view.steps for f in s.facts if f.confidence != "confirmed"]
+    if not view.steps and view.confidence != "confirmed":
+        rests_on = [
+            FactView("entryRequirement", w.text("the role's entry requirement"), view.confidence)
+        ]
     lines: list[str] = []
     for clause in found:
         if clause.stand_in and clause.holding is not None:
@@ -180,6 +184,13 @@ def explain(
         )
     elif view.steps:
         lines.append(w.text("Every fact the route rests on is confirmed."))
+    elif rests_on:
+        lines.append(
+            w.text(
+                "The answer rests on the role's entry requirement ({confidence}).",
+                confidence=w.confidence(view.confidence),
+            )
+        )
     return Explanation(found, view.missing_essential_skills, rests_on, lines)
 
 

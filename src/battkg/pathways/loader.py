@@ -156,14 +156,19 @@ def load_model(kg: KnowledgeGraph) -> PathwayModel:
                 entry[key] = concept(found_value) if key in _CONCEPT_VALUED else found_value
     for line in answers.pop("facts-confidence"):
         thing, prop, mark, source = [*line.split("\t"), ""][:4]
-        if thing[1:-1] in entries and prop.startswith(f"<{BKG}"):
-            mark_name = str(concept(mark[1:-1]))
+        if not prop.startswith(f"<{BKG}"):
+            continue
+        mark_name = str(concept(mark[1:-1]))
+        mark_name = _OLD_MARKS.get(mark_name, mark_name)
+        if thing[1:-1] in entries:
             b.mark(
                 thing[1:-1],
                 prop[cut:-1],
-                _OLD_MARKS.get(mark_name, mark_name),
+                mark_name,
                 source[1:-1] if source.startswith("<") else None,
             )
+        elif thing[1:-1] in b.requirements or prop[cut:-1] == "entryRequirement":
+            b.requirement_mark(thing[1:-1], mark_name)
     for s, v in facts["certifiesSkill"]:
         b.certified(s, v[1:-1])
     _roles_and_profiles(b, facts, kinds)

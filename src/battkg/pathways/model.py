@@ -189,6 +189,9 @@ class RoleNode:
     requirement: Requirement | None
     essential: tuple[int, ...] = ()
     optional: tuple[int, ...] = ()
+    #: the weakest mark of the role's entry requirement (the role's mark on it and its
+    #: requirement's own); what an answer with no step rests on (decision 0050)
+    requirement_confidence: str = "estimated"
 
 
 @dataclass(frozen=True)
