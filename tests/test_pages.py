@@ -189,6 +189,9 @@ def test_routes_page_says_employers_train_protective_equipment(client: TestClien
     )
     gap = text[text.index('class="missing"') :]
     assert '<span class="at-work">arbetsgivaren lär ut den på arbetsplatsen</span>' in gap
+    # already qualified: the role's requirement, all the answer rests on, carries its mark
+    check = text[text.index('class="role-check"') : text.index('class="missing"')]
+    assert '<span class="mark mark-estimated">uppskattat</span>' in check
     text = page(
         client,
         "/guide/routes?role=ev-battery-technician&entry=engineering-master&home=SE331&lang=en",

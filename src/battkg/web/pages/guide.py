@@ -18,7 +18,7 @@ from . import charts
 from .context import gettext, lang_of, number, render
 from .directory import Directory, Labeller, directory_of, local
 from .person import Person, Unknown, check_person, engine_person, filters_for, read_person
-from .plan import Planner
+from .plan import Mark, Planner
 
 router = APIRouter(tags=["pages"])
 
@@ -240,6 +240,8 @@ def routes(
         timelines=timelines,
         names=names,
         role_requirement=planner.requirement(role_node.requirement),
+        # how sure the role's requirement is: every route, and an answer with no step, rests on it
+        requirement_mark=Mark(role_node.requirement_confidence, [], "", False),
         local=local,
     )
 
