@@ -704,3 +704,41 @@ def test_gap_short_courses_are_short_and_longer_ones_are_named_as_such(
                         longer += 1
                         assert "longer courses do" in text, role
     assert longer, "some gap is filled only by a programme, and it is named as one"
+
+
+def test_no_pupil_becomes_a_maintenance_technician_through_the_industrial_mechanic_trade(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    """A pupil in Mo i Rana who wants to maintain machines takes the industrial mechanic
+    trade, whose certificate the role names: not the chemical process trade, which the route
+    took while no course awarded the industrial mechanic's certificate."""
+    a = find_pathways(
+        curated_kg,
+        "mechanical-maintenance-technician",
+        "upper-secondary-student-choosing-programme",
+        home="NO071",
+        situation="in-school",
+    )
+    assert a.found
+    first = a.routes[0]
+    assert first.in_home_country and len(first.steps) == 1
+    assert Q + "no-fagbrev-industrimekanikerfaget" in _awarded(first)
+
+
+@pytest.mark.parametrize(
+    "qualification",
+    [
+        "se-yrkesexamen-industritekniska-programmet",
+        "no-fagbrev-elektrikerfaget",
+        "no-fagbrev-automatiseringsfaget",
+        "no-fagbrev-industrimekanikerfaget",
+    ],
+)
+def test_named_trade_qualifications_that_roles_accept_are_awarded_by_a_course(
+    curated_kg: KnowledgeGraph, qualification: str
+) -> None:
+    """A named diploma or trade certificate that a role or a course accepts is one a
+    programme in the data leads to, so a route can reach it."""
+    model = model_of(curated_kg)
+    q = model.item_index[Q + qualification]
+    assert any(q in c.qualifications for c in model.courses), qualification
