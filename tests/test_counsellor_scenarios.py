@@ -704,3 +704,35 @@ def test_gap_short_courses_are_short_and_longer_ones_are_named_as_such(
                         longer += 1
                         assert "longer courses do" in text, role
     assert longer, "some gap is filled only by a programme, and it is named as one"
+
+
+@pytest.mark.parametrize("home", ["SE331", "FI1D5", "NO071"])
+def test_pupil_in_school_is_sent_to_youth_programmes_not_adult_education(
+    curated_kg: KnowledgeGraph, home: str
+) -> None:
+    """A pupil choosing an upper-secondary programme is not sent to komvux, Kpedu's adult
+    studies or Nordland's programme for adults: adult education is for adults (komvux from
+    the year one turns 20). An adult in the same place may still take it."""
+    model = model_of(curated_kg)
+    for role in ("mechanical-maintenance-technician", "battery-production-operator"):
+        a = find_pathways(
+            curated_kg,
+            role,
+            "upper-secondary-student-choosing-programme",
+            home=home,
+            situation="in-school",
+            k=3,
+        )
+        assert a.found, role
+        for route in a.routes:
+            for step in route.steps:
+                course = model.courses[model.course_index[step.course.id]]
+                assert "adults" not in course.audience, (role, step.course.id)
+        assert a.routes[0].in_home_country, role
+    if home == "SE331":
+        adult = find_pathways(
+            curated_kg, "mechanical-maintenance-technician", "se-compulsory-school-only", home=home
+        )
+        steps = adult.routes[0].steps
+        courses = [model.courses[model.course_index[s.course.id]] for s in steps]
+        assert any("adults" in c.audience for c in courses), "an adult may take komvux"

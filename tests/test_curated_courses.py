@@ -28,7 +28,7 @@ MARKS = {CONFIRMED, ESTIMATED, UNKNOWN}
 STATUSES = {VOC[f"offer-{s}"] for s in ("running", "planned", "ended", "status-unknown")}
 AUDIENCES = {
     VOC[f"audience-{a}"]
-    for a in ("anyone", "youth", "unemployed", "employees", "vocational-teachers")
+    for a in ("anyone", "adults", "youth", "unemployed", "employees", "vocational-teachers")
 }
 
 

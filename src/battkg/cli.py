@@ -571,7 +571,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--audience",
         action="append",
         default=[],
-        choices=("anyone", "youth", "unemployed", "employees", "vocational-teachers"),
+        choices=("anyone", "adults", "youth", "unemployed", "employees", "vocational-teachers"),
         help="audiences to use besides anyone and the situation's (repeatable)",
     )
     p.add_argument(

@@ -17,7 +17,7 @@ from .model import PathwayModel, Start
 
 SITUATIONS = ("employed", "unemployed", "in-school")
 STATUSES = ("running", "planned", "ended", "unknown")
-AUDIENCES = ("anyone", "youth", "unemployed", "employees", "vocational-teachers")
+AUDIENCES = ("anyone", "adults", "youth", "unemployed", "employees", "vocational-teachers")
 DEFAULT_STATUSES = frozenset({"running", "planned"})
 #: the audiences a situation opens besides "anyone"
 SITUATION_AUDIENCES = {"in-school": {"youth"}, "unemployed": {"unemployed"}, "employed": set()}
@@ -68,7 +68,10 @@ def offer_filters(
             details={"parameter": "situation", "value": situation},
         )
     chosen_statuses = frozenset(statuses) or DEFAULT_STATUSES
-    chosen = {"anyone", *SITUATION_AUDIENCES.get(situation or "", set()), *audiences}
+    # adult education is open to everyone but a pupil in school (komvux from the year one
+    # turns 20): a pupil choosing a programme is sent to the youth programmes
+    adults = () if situation == "in-school" else ("adults",)
+    chosen = {"anyone", *adults, *SITUATION_AUDIENCES.get(situation or "", set()), *audiences}
     return chosen_statuses, frozenset(chosen)
 
 

@@ -21,6 +21,7 @@ OFFER_STATUS = {
 }
 AUDIENCE = {
     "anyone": N_("open to anyone"),
+    "adults": N_("adults (adult education)"),
     "youth": N_("young people in upper-secondary school"),
     "unemployed": N_("job seekers registered with the employment service"),
     "employees": N_("employees of one employer"),

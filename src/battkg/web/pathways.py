@@ -39,7 +39,7 @@ Mode = Literal["on-site", "online", "blended"]
 Kind = Literal["role", "entry-profile", "course", "qualification", "skill"]
 Situation = Literal["employed", "unemployed", "in-school"]
 Status = Literal["running", "planned", "ended", "unknown"]
-Audience = Literal["anyone", "youth", "unemployed", "employees", "vocational-teachers"]
+Audience = Literal["anyone", "adults", "youth", "unemployed", "employees", "vocational-teachers"]
 
 RoleParam = Annotated[
     str,
