@@ -736,3 +736,22 @@ def test_pupil_in_school_is_sent_to_youth_programmes_not_adult_education(
         steps = adult.routes[0].steps
         courses = [model.courses[model.course_index[s.course.id]] for s in steps]
         assert any("adults" in c.audience for c in courses), "an adult may take komvux"
+
+
+def test_se_pupil_with_one_route_is_given_the_programme_in_skelleftea_not_tierp(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    """Among equal routes the one in the home region comes first, also when only one is asked
+    for (the matrix): a Skellefteå pupil gets the industrial programme in Skellefteå, not the
+    same 120 weeks in Tierp or Luleå."""
+    a = find_pathways(
+        curated_kg,
+        "mechanical-maintenance-technician",
+        "upper-secondary-student-choosing-programme",
+        home="SE331",
+        situation="in-school",
+        k=1,
+    )
+    assert a.found
+    first = a.routes[0]
+    assert first.in_home_region and first.total_weeks <= 120, [s.course.id for s in first.steps]

@@ -187,6 +187,13 @@ class Describer:
         around = self.model.region_parents.get(self.home, frozenset())
         return self.home in course.regions or any(r in around for r in course.located_in)
 
+    def local(self, course: CourseNode) -> bool:
+        """Near home: in the home region, or online from the home country (an online course
+        from abroad awards a foreign qualification, so it is no nearer than one at home)."""
+        return self.in_home_region(course) or (
+            course.online and course.country in (None, self.home_country)
+        )
+
     def route(
         self, number: int, route: Route, start: Start, role: RoleNode, filters: Filters
     ) -> RouteView:
@@ -223,9 +230,7 @@ class Describer:
             )
             if self.home_country
             else None,
-            in_home_region=all(self.in_home_region(c) or c.online for c in courses)
-            if self.home
-            else None,
+            in_home_region=all(self.local(c) for c in courses) if self.home else None,
             qualifications_gained=self.items(gained_quals),
             skills_gained=self.items(gained_skills),
             essential_skills_covered=len(role.essential) - len(missing),

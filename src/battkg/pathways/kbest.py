@@ -85,6 +85,10 @@ class KBest:
         else:
             self.queue.append((0.0, 1, next(self.seq), frozenset(), None, root))
 
+    def next_bound(self) -> float:
+        """A lower bound on the cost of any route not yet taken (infinite when none is left)."""
+        return self.queue[0][0] if self.queue and not self.done else float("inf")
+
     def result(self, k: int) -> SearchResult:
         return SearchResult(
             self.routes[:k],

@@ -48,6 +48,20 @@ def ranked_routes(
                 found, ordered = more, _order(model, more.routes, d)[:k]
             else:
                 found.truncated = True
+        # among equals a route in the home region comes first: while the first leaves it and
+        # a route not yet taken may cost the same, take one more (at most LOCAL_EXTRA)
+        taken = len(found.routes)
+        while (
+            len(ordered) == k
+            and taken < k + LOCAL_EXTRA
+            and _may_have_local_equal(search, ordered[0], d)
+        ):
+            taken += 1
+            more = search.take(taken)
+            if len(more.routes) < taken:
+                found.truncated = found.truncated or more.truncated
+                break
+            found, ordered = more, _order(model, more.routes, d)[:k]
         return ordered, not found.truncated
 
     if not d.home_country:
@@ -64,6 +78,21 @@ def ranked_routes(
 
 #: how many more routes are searched when the k found all rest on a far step of unknown length
 EXTRA = 2
+#: how many more at most, one by one, while the first route leaves the home region and an
+#: equal one may not (decision 0053: among equals, routes in the home region first)
+LOCAL_EXTRA = 4
+
+
+def _may_have_local_equal(search: KBest, first: Route, d: Describer) -> bool:
+    """The first route leaves the home region and a route not yet taken may cost the same:
+    among equals the local one comes first, so with k=1 (the matrix) a pupil in Skellefteå
+    was sent to the same programme in Tierp. Only then are a few more searched."""
+    if not d.home:
+        return False
+    model = d.model
+    if all(d.local(model.courses[i]) for i in first.courses):
+        return False
+    return search.next_bound() // TIE <= first.cost // TIE
 
 
 def _far_and_unknown(model: PathwayModel, route: Route, d: Describer) -> bool:
@@ -72,7 +101,7 @@ def _far_and_unknown(model: PathwayModel, route: Route, d: Describer) -> bool:
 
 def _key(model: PathwayModel, route: Route, d: Describer) -> tuple[bool, int, bool, bool, int]:
     courses = [model.courses[i] for i in route.courses]
-    local = all(d.in_home_region(c) or c.online for c in courses) if d.home else True
+    local = all(d.local(c) for c in courses) if d.home else True
     lower_bound = not all(c.weeks_known for c in courses)
     far_and_unknown = lower_bound and not (local and d.home)  # without a home, all are far
     return far_and_unknown, route.cost // TIE, not local, lower_bound, route.cost % TIE
