@@ -87,12 +87,8 @@ def _may_have_local_equal(search: KBest, first: Route, d: Describer) -> bool:
     """The first route leaves the home region and a route not yet taken may cost the same:
     among equals the local one comes first, so with k=1 (the matrix) a pupil in Skellefteå
     was sent to the same programme in Tierp. Only then are a few more searched."""
-    if not d.home:
-        return False
-    model = d.model
-    if all(d.local(model.courses[i]) for i in first.courses):
-        return False
-    return search.next_bound() // TIE <= first.cost // TIE
+    leaves_home_region = _key(d.model, first, d)[2]  # False without a home
+    return leaves_home_region and search.next_bound() // TIE <= first.cost // TIE
 
 
 def _far_and_unknown(model: PathwayModel, route: Route, d: Describer) -> bool:
