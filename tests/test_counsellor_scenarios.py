@@ -277,6 +277,32 @@ def test_no_arendal_chemical_process_journeyman_is_already_qualified(
     assert fagbrev in a.reasons[0].details["holdings"]  # type: ignore[operator]
 
 
+def test_no_a_trade_certificate_in_another_trade_does_not_open_the_praksiskandidat_test(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    """The praksiskandidat trade test needs years of documented practice in the trade; a
+    fagbrev in another trade does not replace them, so a school leaver is never sent to it."""
+    for role in ("ev-battery-technician", "industrial-electrician", "production-shift-leader"):
+        a = find_pathways(
+            curated_kg, role, "vocational-upper-secondary-other-field", home="NO071", k=3
+        )
+        assert a.found, role
+        for route in a.routes:
+            for step in route.steps:
+                assert step.kind != "trade-test" or (
+                    step.requires is not None and step.requires.minimum_experience_years <= 0
+                ), (role, step.course.id)
+        with_practice = find_pathways(
+            curated_kg,
+            role,
+            "vocational-upper-secondary-other-field",
+            home="NO071",
+            experience=6,
+            cross_border=False,
+        )
+        assert with_practice.found, role
+
+
 def test_no_arendal_school_leaver_who_will_not_move_is_told_what_blocks(
     curated_kg: KnowledgeGraph,
 ) -> None:
