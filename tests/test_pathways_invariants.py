@@ -1,6 +1,6 @@
 """Properties every route holds, on random graphs with certified skills (hypothesis):
 no step awards a qualification the person already holds (but a kind of degree awarded across
-fields, which another programme may award again), every step adds something, and no
+fields, which another programme may award again; holding a named qualification holds its kinds), every step adds something, and no
 step can be left out (each adds what a later step or the role needs). The search is also
 compared with brute force over every set of steps."""
 
@@ -30,6 +30,9 @@ def cases(draw: st.DrawFn) -> tuple[PathwayModel, Start]:
             b.certified(q, s)
         if draw(st.booleans()) and draw(st.booleans()):
             b.across_fields(q)  # a kind of degree: another programme awarding it is no retake
+        if draw(st.booleans()) and draw(st.booleans()):
+            # one of a kind (decision 0062): a cycle or the qualification itself adds nothing
+            b.specialises(q, draw(st.sampled_from(QUALS)))
 
     def req(name: str) -> str:
         r = b.requirement(name)

@@ -204,7 +204,8 @@ class Describer:
             held |= course.awards
             level = max(level, course.award_level)
         gained_quals = {q for c in courses for q in c.qualifications} - start.held
-        gained_skills = {s for c in courses for s in c.awards} - start.held - gained_quals
+        kinds = {k for c in courses for q in c.qualifications for k in self.model.kinds.get(q, ())}
+        gained_skills = {s for c in courses for s in c.awards} - start.held - gained_quals - kinds
         missing = [s for s in role.essential if s not in held]
         gap = [self.missing_skill(s, held, level, start.experience, filters) for s in missing]
         steps = [self.step(c, n) for n, c in enumerate(courses, 1)]

@@ -75,6 +75,8 @@ class ModelBuilder:
         self.region_parents: dict[str, set[str]] = {}
         #: qualifications named by kind and level only, awarded by programmes of many fields
         self.generic: set[str] = set()
+        #: named qualification -> the kinds it is one of (bkg:specialisationOf, decision 0062)
+        self.kinds: dict[str, set[str]] = {}
         #: skills employers train at work (bkg:trainedByEmployer)
         self.employer_trained: set[str] = set()
         #: course IRI -> key fact -> (confidence, source)
@@ -105,6 +107,28 @@ class ModelBuilder:
         """A qualification named by its kind and level only (bkg:awardedAcrossFields)."""
         self.item(qualification)
         self.generic.add(qualification)
+
+    def specialises(self, qualification: str, kind: str) -> None:
+        """A named qualification that is one of a kind (bkg:specialisationOf): a fagbrev in
+        one trade is a fagbrev of any trade, and holding it meets what accepts the kind."""
+        self.item(qualification)
+        self.item(kind)
+        if kind != qualification:
+            self.kinds.setdefault(qualification, set()).add(kind)
+
+    def _kind_closure(self) -> dict[int, frozenset[int]]:
+        """Each named qualification's kinds, and theirs in turn (a cycle adds nothing)."""
+        out: dict[int, frozenset[int]] = {}
+        for qualification in self.kinds:
+            seen: set[str] = set()
+            todo = list(self.kinds[qualification])
+            while todo:
+                kind = todo.pop()
+                if kind not in seen and kind != qualification:
+                    seen.add(kind)
+                    todo.extend(self.kinds.get(kind, ()))
+            out[self.item(qualification)] = frozenset(map(self.item, seen))
+        return out
 
     def trained_by_employer(self, skill: str) -> None:
         """A skill employers train at work, not one they expect of an applicant."""
@@ -238,6 +262,13 @@ class ModelBuilder:
         certified = {
             self.item(q): frozenset(map(self.item, skills)) for q, skills in self.certifies.items()
         }
+        kinds = self._kind_closure()
+        for q, its_kinds in kinds.items():  # a kind's certified skills hold for its members
+            found = certified.get(q, frozenset()).union(
+                *(certified.get(k, frozenset()) for k in its_kinds)
+            )
+            if found:
+                certified[q] = found
         floors = self._duration_floors()
         for idx, (iri, c) in enumerate(sorted(self.courses.items())):
             quals = self._items_of(c["qualifications"])
@@ -245,6 +276,7 @@ class ModelBuilder:
             gives = set(quals) | set(skills)
             for q in quals:
                 gives |= certified.get(q, frozenset())
+                gives |= kinds.get(q, frozenset())
             facts = self._facts(iri, c)
             located = _unique(c["located_in"])
             country = next(
@@ -323,6 +355,7 @@ class ModelBuilder:
             },
             region_parents={r: frozenset(p) for r, p in self.region_parents.items()},
             across_fields=frozenset(self.item(q) for q in self.generic),
+            kinds=kinds,
             trained_by_employer=frozenset(self.item(s) for s in self.employer_trained),
         )
 

@@ -18,9 +18,13 @@ def _ways_in_holding(d: Describer, req: Requirement, start: Start) -> Ref | None
     model = d.model
     accepted = sorted(req.accepts & start.held)
     if accepted:
-        return d.item(accepted[0])
+        # a kind held through a named qualification (decision 0062) is named by that one
+        named = [q for q in sorted(start.held) if accepted[0] in model.kinds.get(q, ())]
+        return d.item(named[0] if named else accepted[0])
     if req.min_level is not None:
         quals = [q for q in start.held if model.qualification_level.get(q, 0.0) >= req.min_level]
+        derived = {k for q in quals for k in model.kinds.get(q, ())}
+        quals = [q for q in quals if q not in derived] or quals
         if quals:
             return d.item(max(quals, key=lambda q: (model.qualification_level[q], -q)))
     return None

@@ -132,6 +132,8 @@ def load_model(kg: KnowledgeGraph) -> PathwayModel:
     for q, v in facts["awardedAcrossFields"]:
         if _py(parse_term(v)) is True:
             b.across_fields(q)
+    for q, kind in facts["specialisationOf"]:
+        b.specialises(q, kind[1:-1])
     for skill, v in facts["trainedByEmployer"]:
         if _py(parse_term(v)) is True:
             b.trained_by_employer(skill)

@@ -234,6 +234,9 @@ class PathwayModel:
     #: qualification items named by kind and level only, which programmes of many fields
     #: award (a master's degree, a vocational diploma): another such programme is no retake
     across_fields: frozenset[int] = frozenset()
+    #: named qualification item -> the kinds it is one of, transitively (bkg:specialisationOf,
+    #: decision 0062): its holder holds them, and a step awarding it awards them
+    kinds: dict[int, frozenset[int]] = field(default_factory=dict)
     #: skill items employers train at work (bkg:trainedByEmployer, decision 0059): a gap in
     #: one says so, and no requirement should ask it of an applicant
     trained_by_employer: frozenset[int] = frozenset()
@@ -260,9 +263,10 @@ class PathwayModel:
         return max((self.qualification_level.get(i, 0.0) for i in items), default=0.0)
 
     def with_certified(self, items: Iterable[int]) -> set[int]:
-        """Items plus the skills their qualifications certify."""
+        """Items plus the kinds their qualifications are of and the skills they certify."""
         held = set(items)
         for item in list(held):
+            held |= self.kinds.get(item, frozenset())
             held |= self.certified.get(item, frozenset())
         return held
 
