@@ -781,3 +781,40 @@ def test_se_pupil_with_one_route_is_given_the_programme_in_skelleftea_not_tierp(
     assert a.found
     first = a.routes[0]
     assert first.in_home_region and first.total_weeks <= 120, [s.course.id for s in first.steps]
+
+
+def _dumped(a: PathwayAnswer) -> list[list[str]]:
+    return [[s.course.id for s in r.steps] for r in a.routes]
+
+
+@pytest.mark.parametrize("home", ["SE331", "FI1D5", "NO071"])
+def test_the_pupil_preset_is_in_school_when_no_situation_is_asked_for(
+    curated_kg: KnowledgeGraph, home: str
+) -> None:
+    """The preset is a pupil in school (bkg:profileSituation, decision 0063): with no situation
+    the search is the in-school one, through the API's filters as through none; another
+    situation asked for wins."""
+    pupil = "upper-secondary-student-choosing-programme"
+    role = "mechanical-maintenance-technician"
+    asked = find_pathways(curated_kg, role, pupil, home=home, situation="in-school", k=3)
+    plain = find_pathways(curated_kg, role, pupil, home=home, k=3)
+    via_filters = find_pathways(
+        curated_kg, role, pupil, home=home, k=3, filters=make_filters(curated_kg)
+    )
+    assert plain.situation == via_filters.situation == "in-school"
+    assert "youth" in plain.audience and "adults" not in plain.audience
+    assert _dumped(plain) == _dumped(asked) == _dumped(via_filters)
+    with_teachers = find_pathways(
+        curated_kg,
+        role,
+        pupil,
+        home=home,
+        filters=make_filters(curated_kg, audience=["vocational-teachers"]),
+    )
+    assert {"youth", "vocational-teachers"} <= set(with_teachers.audience)
+    assert "adults" not in with_teachers.audience
+    employed = find_pathways(curated_kg, role, pupil, home=home, situation="employed", k=3)
+    assert employed.situation == "employed" and "adults" in employed.audience
+    assert "youth" not in employed.audience
+    other = find_pathways(curated_kg, role, "compulsory-school-only", home=home)
+    assert other.situation is None and "adults" in other.audience

@@ -358,3 +358,13 @@ def test_an_unknown_length_is_never_shown_as_a_number(client: TestClient, lang: 
     durations = re.findall(r"<dt>[^<]+</dt><dd>([^<]*)<span class=\"mark", text)
     unknown = {"sv": "okänt", "fi": "tuntematon", "nb": "ukjent", "en": "unknown"}[lang]
     assert sum(1 for d in durations if d.strip() == unknown) >= unknown_steps
+
+
+def test_the_pupil_presets_situation_is_shown_as_the_one_used(client: TestClient) -> None:
+    """A pupil preset searched without a situation is searched as in school (decision 0063),
+    and the page says so; a preset without a situation shows none."""
+    url = "/guide/routes?role=mechanical-maintenance-technician&home=SE331&lang=sv"
+    pupil = page(client, url + "&entry=upper-secondary-student-choosing-programme")
+    assert "<dt>Situation</dt><dd>studerar</dd>" in pupil
+    adult = page(client, url + "&entry=se-compulsory-school-only")
+    assert "<dt>Situation</dt>" not in adult

@@ -336,6 +336,7 @@ class ModelBuilder:
                 self._items_of(p["skills"]),
                 float(p.get("experience") or 0.0),  # type: ignore[arg-type]
                 _opt_str(p.get("country")),
+                _opt_str(p.get("situation")),
             )
             for iri, p in self.profiles.items()
         }

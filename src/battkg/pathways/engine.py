@@ -8,7 +8,7 @@ model is read from the store once per store generation (`kg.derived("pathways")`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
@@ -58,7 +58,7 @@ class PathwayAnswer:
     build: str = ""
     home: Ref | None = None
     home_country: str | None = None
-    situation: str | None = None
+    situation: str | None = None  # the one the search used: asked for, else the preset's (0063)
     job: Ref | None = None
     online: bool = True
     cross_border: bool = True
@@ -194,6 +194,8 @@ def make_filters(
         free_only=free_only,
         statuses=statuses,
         audiences=audiences,
+        situation=situation,
+        asked_audiences=frozenset(audience),
     )
 
 
@@ -272,9 +274,21 @@ def _answer(
         job=job,
         lang=lang,
     )
+    preset = model.profiles.get(person.profile) if person.profile else None
+    if situation is None and preset is not None and preset.situation:
+        # the preset's situation when none is asked for: a pupil is in school (decision 0063)
+        situation = preset.situation
+        person = replace(person, situation=situation)
+        if (
+            filters is not None
+            and filters.situation is None
+            and filters.asked_audiences is not None
+        ):
+            _, audiences = offer_filters((), tuple(filters.asked_audiences), situation)
+            filters = replace(filters, audiences=audiences, situation=situation)
     if filters is None:
         statuses, audiences = offer_filters((), (), situation)
-        filters = Filters(statuses=statuses, audiences=audiences)
+        filters = Filters(statuses=statuses, audiences=audiences, situation=situation)
     check_contradictions(model, person, filters, rank)
     start = person.start(model)
     search_filters = person_filters(model, person, start, filters)

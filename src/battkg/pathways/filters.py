@@ -3,7 +3,7 @@ situation implies (offer status, audience, online study, moving across a border)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
 from .bitsets import bits_of, indexes_of
 from .model import CourseNode
@@ -39,6 +39,11 @@ class Filters:
     stay_in: str | None = None
     within: str | None = None
     exclude: frozenset[int] = frozenset()
+    #: the situation the offer statuses and audiences were made for, and the audiences asked
+    #: for besides it (None: not made from a situation, so a preset's situation leaves them);
+    #: how the filters came about, not what they keep, so equal filters stay equal (caches)
+    situation: str | None = field(default=None, compare=False)
+    asked_audiences: frozenset[str] | None = field(default=None, compare=False)
 
     def allows(self, course: CourseNode) -> bool:
         if not course.usable or course.idx in self.exclude:
@@ -98,7 +103,10 @@ class Filters:
 
 
 #: filters set by the person's situation rather than asked for (shown as the person, not filters)
-_IMPLIED = ("statuses", "audiences", "online", "stay_in", "within", "exclude")
+_IMPLIED = (
+    "statuses", "audiences", "online", "stay_in", "within", "exclude", "situation",
+    "asked_audiences",
+)  # fmt: skip
 
 
 def _mode_name(mode_iri: str) -> str:

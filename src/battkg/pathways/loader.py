@@ -22,6 +22,7 @@ from ..namespaces import BKG
 from ..queries import query_file
 from .builder import ModelBuilder
 from .model import PathwayModel
+from .person import SITUATIONS
 
 if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
@@ -62,7 +63,9 @@ _COURSE_VALUES = {
     "procedureKind": "kind",
 }
 #: vocabulary concepts read as their short names (voc:offer-running -> running)
-_CONCEPT_PREFIXES = ("offer-status-", "offer-", "audience-", "procedure-", "confidence-")
+_CONCEPT_PREFIXES = (
+    "offer-status-", "offer-", "audience-", "procedure-", "confidence-", "situation-"
+)  # fmt: skip
 _CONCEPT_VALUED = {"status", "audience", "kind"}
 _OLD_MARKS = {"partial": "estimated", "uncertain": "estimated"}
 _ROLE_LINKS = {
@@ -264,6 +267,10 @@ def _roles_and_profiles(
     for s, v in facts["experienceYears"]:
         if s in profiles:
             b.profile(s, experience=_num(parse_term(v)))
+    for s, v in facts["profileSituation"]:
+        situation = str(concept(v[1:-1]))
+        if s in profiles and situation in SITUATIONS:  # another concept is not one the search knows
+            b.profile(s, situation=situation)
 
 
 def concept(value: object) -> object:

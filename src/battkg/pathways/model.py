@@ -201,6 +201,7 @@ class EntryProfile:
     skills: tuple[int, ...] = ()
     experience: float = 0.0
     country: str | None = None  # the country code of a country-aware preset
+    situation: str | None = None  # the situation of every person of the preset (decision 0063)
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,8 @@ SituationParam = Annotated[
     Situation | None,
     Query(
         description="employed, unemployed (registered with the employment service: its "
-        "labour-market training is open) or in-school (youth programmes are open)."
+        "labour-market training is open) or in-school (youth programmes are open). Default: the "
+        "preset's own situation if it has one (the pupil preset is in school), else none."
     ),
 ]
 OnlineParam = Annotated[bool, Query(description="Whether online study is acceptable.")]

@@ -29,8 +29,10 @@ Many = Annotated[list[str] | None, Query(description="repeatable")]
 
 
 def _describe_person(
-    names: Labeller, directory: Directory, person: Person, _: Any
+    names: Labeller, directory: Directory, person: Person, _: Any, situation: str | None = None
 ) -> list[tuple[str, Any]]:
+    """What the page was told of the person; `situation` is the one the search used (a
+    preset's own when none was chosen, decision 0063)."""
     lines: list[tuple[str, Any]] = []
     if person.home:
         lines.append((_("Lives in"), names(person.home)))
@@ -40,8 +42,9 @@ def _describe_person(
         lines.append((_("Also holds"), names(held)))
     if person.experience is not None:
         lines.append((_("Years of experience"), number(person.experience, names.lang)))
-    if person.situation:
-        lines.append((_("Situation"), _(SITUATION_NAMES[person.situation])))
+    situation = person.situation or situation
+    if situation in SITUATION_NAMES:
+        lines.append((_("Situation"), _(SITUATION_NAMES[situation])))
     return lines
 
 
@@ -234,7 +237,7 @@ def routes(
         "routes.html",
         title=_("Routes to %(role)s") % {"role": names.plain(person.role)},
         person=person,
-        about=_describe_person(names, directory, person, _),
+        about=_describe_person(names, directory, person, _, answer.situation),
         answer=answer,
         plans=plans,
         timelines=timelines,
