@@ -8,6 +8,9 @@ import pytest
 
 from battkg.i18n import LANGUAGES, negotiate, normalise, translator
 from battkg.i18n.catalogues import DOMAINS, extracted, missing
+from battkg.pathways.answer import Describer
+from battkg.pathways.builder import ModelBuilder
+from battkg.pathways.views import Ref
 from battkg.pathways.wording import Words
 
 
@@ -55,3 +58,19 @@ def test_language_negotiation() -> None:
     assert negotiate("xx", None) == "en"
     assert negotiate(None, "en;q=0, fi") == "fi"
     assert normalise("NO") == "nb" and normalise("de") is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "many"),
+    [
+        ("en", "; and the skill a", "; and the skills a, b"),
+        ("sv", "; och färdigheten a", "; och färdigheterna a, b"),
+        ("fi", "; sekä taito a", "; sekä taidot a, b"),
+        ("nb", "; og ferdigheten a", "; og ferdighetene a, b"),
+    ],
+)
+def test_a_requirement_names_one_skill_in_the_singular(lang: str, one: str, many: str) -> None:
+    d = Describer(ModelBuilder().build(), lang)
+    assert d.skills_text([Ref("s1", "a")]) == one
+    assert d.skills_text([Ref("s1", "a"), Ref("s2", "b")]) == many
+    assert d.skills_text([]) == ""

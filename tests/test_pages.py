@@ -368,3 +368,20 @@ def test_the_pupil_presets_situation_is_shown_as_the_one_used(client: TestClient
     assert "<dt>Situation</dt><dd>studerar</dd>" in pupil
     adult = page(client, url + "&entry=se-compulsory-school-only")
     assert "<dt>Situation</dt>" not in adult
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "many"),
+    [
+        ("en", "and the skill ", "and the skills "),
+        ("sv", "och färdigheten ", "och färdigheterna "),
+        ("fi", "ja taito ", "ja taidot "),
+        ("nb", "og ferdigheten ", "og ferdighetene "),
+    ],
+)
+def test_a_role_requirement_with_one_skill_reads_in_the_singular(
+    client: TestClient, lang: str, one: str, many: str
+) -> None:
+    url = f"/guide/routes?role=cell-welding-operator&entry=compulsory-school-only&home=SE331&lang={lang}"
+    text = html.unescape(page(client, url))
+    assert one in text and many not in text

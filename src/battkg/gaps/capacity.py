@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..pathways.model import weakest_mark
 from .figures import Range
-from .inputs import Inputs, Offer, weakest
+from .inputs import Inputs, Offer
 
 LISTED_OFFERS = 20
 EU = "/region/EU"
@@ -59,7 +60,7 @@ class Capacity:
 
     @property
     def confidence(self) -> str:
-        return weakest(tuple(self.marks), default="unknown") if self.offers else "unknown"
+        return weakest_mark(self.marks, default="unknown") if self.offers else "unknown"
 
     def json(self, source: str) -> dict[str, object]:
         return {

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from ..errors import QueryError
 from ..pathways.bitsets import indexes_of as members
+from ..pathways.model import weakest_mark
 from .atoms import above_union
 from .links import ensure_links
 
@@ -42,13 +43,6 @@ MEASURES = (
     "scenario",
     "people-to-train",
 )
-CONFIDENCE_ORDER = ("confirmed", "estimated", "unknown")
-
-
-def weakest(marks: list[str] | tuple[str, ...], default: str = "estimated") -> str:
-    """The weakest of confidence marks (unknown < estimated < confirmed)."""
-    known = [m for m in marks if m in CONFIDENCE_ORDER]
-    return max(known, key=CONFIDENCE_ORDER.index) if known else default
 
 
 @dataclass(frozen=True)
@@ -206,7 +200,7 @@ def read_estimates(kg: KnowledgeGraph, status: str) -> list[Estimate]:
                 count=count,
                 count_min=low,
                 count_max=high,
-                confidence=weakest(marks) if has_figure else "unknown",
+                confidence=weakest_mark(marks) if has_figure else "unknown",
                 year=_year(_v(row, "year")),
                 period_start=_year(_v(row, "periodStart")),
                 period_end=_year(_v(row, "periodEnd")),

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from .explain import explain
 from .filters import Filters
-from .model import CourseNode, PathwayModel, Requirement, RoleNode, Start
+from .model import CourseNode, PathwayModel, Requirement, RoleNode, Start, weakest_mark
 from .search import Route
 from .views import (
     CrossBorder,
@@ -27,7 +27,6 @@ SHORT_COURSES = 3  # short courses suggested for each missing essential skill
 #: (decision 0059); longer courses that teach the skill are named as such, never as short
 SHORT_WEEKS = 20.0
 COUNTRY_LANGUAGES = {"SE": "sv", "FI": "fi", "NO": "nb"}
-_WEAKEST = {"confirmed": 0, "estimated": 1, "unknown": 2}
 
 
 class Describer:
@@ -102,9 +101,9 @@ class Describer:
     def skills_text(self, skills: list[Ref]) -> str:
         if not skills:
             return ""
-        return self.words.text(
-            "; and the skills {skills}", skills=", ".join(s.label for s in skills)
-        )
+        return self.words.catalogue.ngettext(
+            "; and the skill {skills}", "; and the skills {skills}", len(skills)
+        ).format(skills=", ".join(s.label for s in skills))
 
     def facts(self, course: CourseNode, number: int | None = None) -> list[FactView]:
         return [
@@ -212,10 +211,7 @@ class Describer:
         facts = [f for s in steps for f in s.facts]
         # with no step, the answer rests on the role's entry requirement being what the data
         # says: it is as sure as that requirement's marks, never "confirmed" by default
-        weakest = max(
-            (_WEAKEST[f.confidence] for f in facts),
-            default=_WEAKEST[role.requirement_confidence],
-        )
+        weakest = weakest_mark((f.confidence for f in facts), default=role.requirement_confidence)
         known_fee = all(c.fee_known for c in courses)
         view = RouteView(
             rank=number,
@@ -225,7 +221,7 @@ class Describer:
             total_weeks=round(sum(c.weeks for c in courses if c.weeks_known), 2),
             total_weeks_is_lower_bound=not all(c.weeks_known for c in courses),
             total_fee_eur=round(sum(c.fee_eur() for c in courses), 2) if known_fee else None,
-            confidence=next(k for k, v in _WEAKEST.items() if v == weakest),
+            confidence=weakest,
             in_home_country=all(
                 c.country in (None, self.home_country) or c.studied_from_home for c in courses
             )

@@ -14,6 +14,7 @@ from .model import (
     PathwayModel,
     Requirement,
     RoleNode,
+    weakest_mark,
 )
 
 
@@ -174,10 +175,7 @@ class ModelBuilder:
         marks = [*self.requirement_marks.get(role, ())]
         if isinstance(requirement, str):
             marks += self.requirement_marks.get(requirement, ())
-        for weakest in ("unknown", "estimated"):
-            if weakest in marks:
-                return weakest
-        return "confirmed" if marks else "estimated"
+        return weakest_mark(marks)
 
     def role(self, iri: str, **values: object) -> dict[str, object]:
         entry = self.roles.setdefault(iri, {"essential": [], "optional": []})

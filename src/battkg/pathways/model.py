@@ -41,6 +41,17 @@ CONFIDENCE_MARKS = ("confirmed", "estimated", "unknown")
 EUR_PER_UNIT = {"EUR": 1.0, "SEK": 0.088, "NOK": 0.086, "DKK": 0.134, "ISK": 0.0066}
 
 
+#: confidence marks from the surest to the weakest (decision 0050)
+CONFIDENCE_ORDER = ("confirmed", "estimated", "unknown")
+
+
+def weakest_mark(marks: Iterable[str], default: str = "estimated") -> str:
+    """The weakest of confidence marks (unknown below estimated below confirmed); with no
+    mark, `default` (a value given without a mark is estimated, decision 0050)."""
+    known = [m for m in marks if m in CONFIDENCE_ORDER]
+    return max(known, key=CONFIDENCE_ORDER.index) if known else default
+
+
 @dataclass(frozen=True)
 class Requirement:
     """An entry requirement (of a course or a role)."""

@@ -112,7 +112,9 @@ class Planner:
         text = Markup(" {} ").format(_("or")).join(parts) or Markup(_("no way in is stated"))
         if req.skills:
             skills = Markup(", ").join(self.names(self.model.items[s]) for s in sorted(req.skills))
-            text += Markup("; ") + Markup(_("and the skills %(skills)s")) % {"skills": skills}
+            one = len(req.skills) == 1  # one required skill reads in the singular
+            said = _("and the skill %(skills)s") if one else _("and the skills %(skills)s")
+            text += Markup("; ") + Markup(said) % {"skills": skills}
         if req.employer:
             text += Markup("; ") + Markup(
                 _("and an employer who takes the person on (an apprenticeship contract)")
