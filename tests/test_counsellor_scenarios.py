@@ -818,3 +818,35 @@ def test_the_pupil_preset_is_in_school_when_no_situation_is_asked_for(
     assert "youth" not in employed.audience
     other = find_pathways(curated_kg, role, "compulsory-school-only", home=home)
     assert other.situation is None and "adults" in other.audience
+
+
+def test_fi_aland_is_a_home_in_finland_and_its_course_is_not_abroad(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    """Åland (NUTS FI200) is a home region of Finland: named in each language, and its own
+    electrical-safety course for vehicle workshops is the first lead, at home, for a skill no
+    running course teaches."""
+    a = find_pathways(
+        curated_kg, "ev-battery-technician", "vocational-upper-secondary-technical", home="FI200"
+    )
+    assert a.home_country == "FI" and a.home is not None and a.home.label == "Åland"
+    fi = find_pathways(
+        curated_kg,
+        "ev-battery-technician",
+        "vocational-upper-secondary-technical",
+        home="FI200",
+        lang="fi",
+    )
+    assert fi.home is not None and fi.home.label == "Ahvenanmaa"
+    leads = [
+        c
+        for r in a.routes
+        for g in r.explanation.gap
+        if g.skill.id.endswith("/high-voltage-battery-safety")
+        for c in g.other_status_courses
+    ]
+    assert leads, "the unknown-status courses for high-voltage battery safety are named"
+    model = model_of(curated_kg)
+    first = model.courses[model.course_index[leads[0].course.id]]
+    assert "https://w3id.org/battkg/id/region/FI200" in first.regions
+    assert leads[0].abroad is None
