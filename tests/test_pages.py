@@ -385,3 +385,12 @@ def test_a_role_requirement_with_one_skill_reads_in_the_singular(
     url = f"/guide/routes?role=cell-welding-operator&entry=compulsory-school-only&home=SE331&lang={lang}"
     text = html.unescape(page(client, url))
     assert one in text and many not in text
+
+
+def test_a_matrix_row_whose_search_stopped_says_it_is_not_proven(client: TestClient) -> None:
+    """A row whose search stopped at its limit (the node limit, or its share of the matrix's
+    time budget, decision 0064) says so beside its route; one row of the energy storage
+    commissioning technician's matrix without a home is such a search."""
+    assert "not proven" not in page(client, "/guide/matrix?role=cell-assembly-operator&lang=en")
+    swedish = page(client, "/guide/matrix?role=energy-storage-commissioning-technician&lang=sv")
+    assert "inte bevisat kortast" in swedish

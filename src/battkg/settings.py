@@ -115,7 +115,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BATTKG_CORS_WRITE_ORIGINS", NAMES, "none", "origins allowed to make cross-origin writes (any origin may read)", "cors_write_origins"),
     Setting("BATTKG_LOG_LEVEL", TEXT, "`info`", "the serving processes' log level; `battkg serve --log-level` sets it for them", "log_level"),
     Setting("BATTKG_QUERY_TIMEOUT", NUMBER, "`10`", "seconds a SPARQL query may run before it is stopped", "query_timeout"),
-    Setting("BATTKG_PATHWAY_TIMEOUT", NUMBER, "`10`", "seconds of CPU time one pathway answer (a matrix: each row) may search (four times as much wall-clock time at most); past half of it the search is greedy, past all of it the answer says `complete: false` or names the search limit", "pathway_timeout"),
+    Setting("BATTKG_PATHWAY_TIMEOUT", NUMBER, "`10`", "seconds of CPU time one pathway answer may search (four times as much wall-clock time at most); a matrix or lateral moves share twice that among their rows, as one answer and its diagnosis may take (decision 0064); past half of it the search is greedy, past all of it the answer (or the row) says `complete: false` or names the search limit", "pathway_timeout"),
     Setting("BATTKG_RESULT_LIMIT", COUNT, "`100000`", "most rows or triples one query may return", "result_limit"),
     Setting("BATTKG_QUERY_MEMORY", COUNT, "`536870912` (512 MiB)", "memory cap in bytes of one SPARQL query worker process: a query that needs more is stopped with 400 query_too_large", "query_memory"),
     Setting("BATTKG_QUERY_WORKERS", COUNT, "CPUs (2 to 8)", "worker processes that run SPARQL queries; one is killed and replaced when a query times out", "query_workers"),

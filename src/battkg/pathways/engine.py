@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..errors import UsageError
 from .answer import Describer
 from .bounds import ladder_for
-from .budget import answer_budget, past
+from .budget import answer_budget, part_budget, past, shared_budget
 from .closure import filter_index_of, index_of
 from .diagnose import home_route_of_unknown_status, nearest_without, no_route_reasons
 from .filters import Filters
@@ -82,6 +82,9 @@ class MatrixRow:
     confidence: str | None
     explanation: list[str]
     reasons: list[Reason]
+    #: False: the row's search stopped at its share of the matrix's time budget (decision
+    #: 0064), so its route is not proven best, or its lack of one not proven
+    complete: bool = True
 
 
 @dataclass
@@ -99,6 +102,7 @@ class MatrixAnswer:
     tables: list[MatrixTable] = field(default_factory=list)
     home: Ref | None = None
     build: str = ""
+    complete: bool = True  # every row is complete
 
 
 def model_of(kg: KnowledgeGraph) -> PathwayModel:
@@ -415,24 +419,30 @@ def pathway_matrix(
         if neutral or not groups:
             groups.append((None, neutral))
     tables = []
-    for country, presets in groups:
-        rows = []
-        for preset in presets:
-            one = find_pathways(
-                kg,
-                role_iri,
-                preset,
-                k=1,
-                rank=rank,
-                filters=filters,
-                lang=lang,
-                home=home_iri or (_country_region(model, country) if country else None),
-                situation=situation,
-                online=online,
-                cross_border=cross_border,
-            )
-            rows.append(_row(one, country))
-        tables.append(MatrixTable(country, rows))
+    left = sum(len(presets) for _, presets in groups)
+    # one time budget for the whole matrix, as much as one answer and its diagnosis may take,
+    # shared out among the rows (decision 0064)
+    with shared_budget(2 * kg.settings.pathway_timeout, left):
+        for country, presets in groups:
+            rows = []
+            for preset in presets:
+                with part_budget(left):
+                    one = find_pathways(
+                        kg,
+                        role_iri,
+                        preset,
+                        k=1,
+                        rank=rank,
+                        filters=filters,
+                        lang=lang,
+                        home=home_iri or (_country_region(model, country) if country else None),
+                        situation=situation,
+                        online=online,
+                        cross_border=cross_border,
+                    )
+                left -= 1
+                rows.append(_row(one, country))
+            tables.append(MatrixTable(country, rows))
     d = Describer(model, lang)
     return MatrixAnswer(
         d.ref(role_iri),
@@ -442,6 +452,7 @@ def pathway_matrix(
         tables,
         d.ref(home_iri) if home_iri else None,
         kg.version(),
+        all(row.complete for t in tables for row in t.rows),
     )
 
 
@@ -471,4 +482,5 @@ def _row(one: PathwayAnswer, country: str | None) -> MatrixRow:
         confidence=best.confidence if best else None,
         explanation=best.explanation.text if best else [r.message for r in one.reasons],
         reasons=one.reasons,
+        complete=one.complete and not any(r.code == "search-limit" for r in one.reasons),
     )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from .answer import Describer
+from .budget import part_budget, shared_budget
 from .engine import PathwayAnswer, find_pathways, model_of
 from .model import PathwayModel
 from .person_input import job_skills
@@ -38,6 +39,8 @@ class Move:
     entry_level: float | None
     route: RouteView | None
     reasons: list[str] = field(default_factory=list)
+    #: False: the search stopped at this move's share of the time budget (decision 0064)
+    complete: bool = True
 
 
 @dataclass
@@ -46,6 +49,7 @@ class MovesAnswer:
     job_skills: list[Ref]
     moves: list[Move]
     build: str = ""
+    complete: bool = True  # every move's search is complete
 
 
 def role_skill_graph(model: PathwayModel) -> nx.Graph:
@@ -105,30 +109,45 @@ def lateral_moves(
     ranked.sort()
     d = Describer(model, lang)
     moves = []
-    for neg_share, _, _, role, shared in ranked[: max(1, min(limit, MAX_MOVES))]:
-        answer: PathwayAnswer = find_pathways(
-            kg,
-            role,
-            entry,
-            k=1,
-            filters=filters,
-            lang=lang,
-            home=home,
-            situation=situation,
-            job=job_iri,
-        )
-        route = answer.routes[0] if answer.routes else None
-        ref = answer.role
-        moves.append(
-            Move(
-                role=ref,
-                shared_skills=d.items(shared),
-                essential_covered=len(shared),
-                essential_total=len(model.roles[role].essential),
-                share=round(-neg_share, 3),
-                entry_level=_level(model, role),
-                route=route,
-                reasons=[r.message for r in answer.reasons],
-            )
-        )
-    return MovesAnswer(d.ref(job_iri), d.items(held), moves, kg.version())
+    chosen = ranked[: max(1, min(limit, MAX_MOVES))]
+    # one budget for all moves, as much as one answer and its diagnosis may take (0064)
+    with shared_budget(2 * kg.settings.pathway_timeout, len(chosen)):
+        for n, (neg_share, _, _, role, shared) in enumerate(chosen):
+            with part_budget(len(chosen) - n):
+                answer: PathwayAnswer = find_pathways(
+                    kg,
+                    role,
+                    entry,
+                    k=1,
+                    filters=filters,
+                    lang=lang,
+                    home=home,
+                    situation=situation,
+                    job=job_iri,
+                )
+            moves.append(_move(d, model, answer, role, shared, neg_share))
+    return MovesAnswer(
+        d.ref(job_iri), d.items(held), moves, kg.version(), all(m.complete for m in moves)
+    )
+
+
+def _move(
+    d: Describer,
+    model: PathwayModel,
+    answer: PathwayAnswer,
+    role: str,
+    shared: set[int],
+    neg_share: float,
+) -> Move:
+    route = answer.routes[0] if answer.routes else None
+    return Move(
+        role=answer.role,
+        shared_skills=d.items(shared),
+        essential_covered=len(shared),
+        essential_total=len(model.roles[role].essential),
+        share=round(-neg_share, 3),
+        entry_level=_level(model, role),
+        route=route,
+        reasons=[r.message for r in answer.reasons],
+        complete=answer.complete and not any(r.code == "search-limit" for r in answer.reasons),
+    )
