@@ -482,5 +482,11 @@ def _row(one: PathwayAnswer, country: str | None) -> MatrixRow:
         confidence=best.confidence if best else None,
         explanation=best.explanation.text if best else [r.message for r in one.reasons],
         reasons=one.reasons,
-        complete=one.complete and not any(r.code == "search-limit" for r in one.reasons),
+        complete=in_full(one),
     )
+
+
+def in_full(answer: PathwayAnswer) -> bool:
+    """The search ran to its end: its best route is proven, or its lack of one (no search
+    stopped at its limit, decision 0064)."""
+    return answer.complete and not any(r.code == "search-limit" for r in answer.reasons)

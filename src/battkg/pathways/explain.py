@@ -19,8 +19,8 @@ def _ways_in_holding(d: Describer, req: Requirement, start: Start) -> Ref | None
     accepted = sorted(req.accepts & start.held)
     if accepted:
         # a kind held through a named qualification (decision 0062) is named by that one
-        named = [q for q in sorted(start.held) if accepted[0] in model.kinds.get(q, ())]
-        return d.item(named[0] if named else accepted[0])
+        named = min((q for q in start.held if accepted[0] in model.kinds.get(q, ())), default=None)
+        return d.item(accepted[0] if named is None else named)
     if req.min_level is not None:
         quals = [q for q in start.held if model.qualification_level.get(q, 0.0) >= req.min_level]
         derived = {k for q in quals for k in model.kinds.get(q, ())}

@@ -17,7 +17,7 @@ import networkx as nx
 
 from .answer import Describer
 from .budget import part_budget, shared_budget
-from .engine import PathwayAnswer, find_pathways, model_of
+from .engine import PathwayAnswer, find_pathways, in_full, model_of
 from .model import PathwayModel
 from .person_input import job_skills
 from .views import Ref, RouteView
@@ -149,5 +149,5 @@ def _move(
         entry_level=_level(model, role),
         route=route,
         reasons=[r.message for r in answer.reasons],
-        complete=answer.complete and not any(r.code == "search-limit" for r in answer.reasons),
+        complete=in_full(answer),
     )
