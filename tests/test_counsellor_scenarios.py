@@ -850,3 +850,31 @@ def test_fi_aland_is_a_home_in_finland_and_its_course_is_not_abroad(
     first = model.courses[model.course_index[leads[0].course.id]]
     assert "https://w3id.org/battkg/id/region/FI200" in first.regions
     assert leads[0].abroad is None
+
+
+def test_no_mo_i_rana_adult_with_compulsory_school_to_maintenance_technician_stays_vocational(
+    curated_kg: KnowledgeGraph,
+) -> None:
+    """A counsellor in Mo i Rana: an adult with compulsory school only wants to become a
+    mechanical maintenance technician. Until 2026-12-04 the best route was Nordland's adult
+    programme, an engineering pre-course and a 120-week electrical engineering bachelor
+    (320 weeks), the degree taken in place of machine maintenance, because no Norwegian
+    course for adults taught it; the adult programme in the industrial trades leads to the
+    industrial mechanic's trade, whose core it is. The right answer stays in Norway, learns
+    the skills in vocational education and awards nothing at EQF 6 or above."""
+    a = find_pathways(
+        curated_kg, "mechanical-maintenance-technician", "no-compulsory-school-only", home="NO071"
+    )
+    assert a.found and a.home_country == "NO"
+    first = a.routes[0]
+    where = [(s.course.id, s.country, s.weeks) for s in first.steps]
+    assert first.steps and all(s.country == "NO" for s in first.steps), where
+    model = model_of(curated_kg)
+    for step in first.steps:
+        index = model.item_index
+        levels = [model.qualification_level.get(index.get(q.id, -1), 0.0) for q in step.awards]
+        assert max(levels, default=0.0) < 6, (step.course.id, levels)  # no engineering degree
+    assert first.total_weeks <= 200, where
+    skills = [c for c in first.explanation.requirement if c.kind == "skill"]
+    assert skills and all(c.met_by == "step" and not c.stand_in for c in skills), skills
+    _steps_open_now(a)
