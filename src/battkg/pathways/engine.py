@@ -82,8 +82,8 @@ class MatrixRow:
     confidence: str | None
     explanation: list[str]
     reasons: list[Reason]
-    #: False: the row's search stopped at its share of the matrix's time budget (decision
-    #: 0064), so its route is not proven best, or its lack of one not proven
+    #: False: the row's search stopped at a limit (the node limit, or its share of the
+    #: matrix's time budget, decision 0064): its route is not proven best, or its lack of one
     complete: bool = True
 
 
